@@ -1,0 +1,32 @@
+"""What the ingest handlers need from the outside world; real adapters and test fakes fit these."""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Protocol
+
+import msgspec
+
+from services.ingest.extract import ExtractedText
+
+
+class TextStore(Protocol):
+    async def status_of(self, document_id: str) -> str | None: ...
+
+    async def save_text(self, document_id: str, text: ExtractedText) -> None:
+        """Store the text and move the document to ``ingested`` (idempotent)."""
+
+
+class Originals(Protocol):
+    def as_file(self, object_name: str) -> AbstractAsyncContextManager[Path]: ...
+
+
+class Publisher(Protocol):
+    async def publish(
+        self,
+        subject: str,
+        event: msgspec.Struct,
+        msg_id: str,
+        headers: dict[str, str] | None = None,
+    ) -> int: ...

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from shared.config import CommonSettings
+
+
+class IngestSettings(CommonSettings, kw_only=True):
+    ingest_port: int = 5002
+    ingest_concurrency: int = 4
+    ingest_batch: int = 16
+    max_deliver: int = 6
+    retry_base: float = 1.0
+    retry_cap: float = 60.0

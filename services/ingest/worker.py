@@ -1,0 +1,52 @@
+"""Composition root of the ingest service: real adapters in, handlers wired to the runner."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.ingest.handlers import IngestDeps, ingest_document
+from services.ingest.repository import BucketOriginals, PgTextStore
+from services.ingest.settings import IngestSettings
+from shared.adapters import Adapters, open_adapters
+from shared.events import DocumentReceivedV1, decode
+from shared.failures import fail_document
+from shared.messaging.delivery import Delivery
+from shared.messaging.outcomes import RetryPolicy
+from shared.stage import run_stage
+
+STAGE = "ingest"
+
+
+def build_deps(adapters: Adapters) -> IngestDeps:
+    return IngestDeps(
+        texts=PgTextStore(adapters.pool),
+        originals=BucketOriginals(adapters.uploads),
+        publisher=adapters.publisher,
+        names=adapters.names,
+    )
+
+
+async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
+    adapters = await open_adapters(settings, STAGE, stages=(STAGE,))
+    deps = build_deps(adapters)
+
+    async def handle(delivery: Delivery) -> None:
+        await ingest_document(decode(delivery.data, DocumentReceivedV1), deps)
+
+    async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
+        return await fail_document(
+            adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
+        )
+
+    await run_stage(
+        stage=STAGE,
+        settings=settings,
+        adapters=adapters,
+        port=settings.ingest_port,
+        handler=handle,
+        on_dead_letter=on_dead_letter,
+        policy=RetryPolicy(settings.retry_base, settings.retry_cap, settings.max_deliver),
+        concurrency=settings.ingest_concurrency,
+        batch=settings.ingest_batch,
+        stopping=stopping,
+    )

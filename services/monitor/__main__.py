@@ -1,0 +1,35 @@
+"""``sum-monitor``: pipeline counts, telemetry and alerts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from services.monitor.app import create_app
+from services.monitor.settings import MonitorSettings
+from shared import lifecycle
+from shared.config import load_settings
+from shared.logging import setup_logging
+from shared.web.serve import make_server
+
+
+def main() -> None:
+    settings = load_settings(MonitorSettings)
+    setup_logging("monitor", settings.log_level)
+
+    async def run(stopping: asyncio.Event) -> None:
+        server = make_server(create_app(settings), settings.host, settings.monitor_port)
+        serving = asyncio.create_task(server.serve())
+        stop = asyncio.create_task(stopping.wait())
+        await asyncio.wait({serving, stop}, return_when=asyncio.FIRST_COMPLETED)
+        server.should_exit = True
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(serving, settings.shutdown_timeout)
+        if not server.started:
+            raise SystemExit("startup failed")
+
+    lifecycle.run(run)
+
+
+if __name__ == "__main__":
+    main()

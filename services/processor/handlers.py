@@ -1,0 +1,49 @@
+"""Processor: distil an ingested document's text into memories, then announce it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from services.processor.ports import MemoryStore, Publisher
+from services.processor.summarize import summarize
+from shared.errors import PermanentError
+from shared.events import DocumentIngestedV1, DocumentProcessedV1, Names
+
+
+@dataclass
+class ProcessorDeps:
+    memories: MemoryStore
+    publisher: Publisher
+    names: Names
+
+
+class MissingText(PermanentError):
+    """The document has no stored text to summarize."""
+
+
+async def process_document(event: DocumentIngestedV1, deps: ProcessorDeps) -> None:
+    status = await deps.memories.status_of(event.document_id)
+    if status is None:
+        raise MissingText(f"document {event.document_id} is not known")
+    if status == "failed":
+        return
+    memories = await deps.memories.memories_of(event.document_id)
+    if memories is None:
+        text = await deps.memories.text_of(event.document_id)
+        if text is None:
+            raise MissingText(f"document {event.document_id} has no extracted text")
+        memories = await asyncio.to_thread(summarize, text)
+        await deps.memories.save_memories(event.document_id, memories)
+    await deps.publisher.publish(
+        deps.names.subject(DocumentProcessedV1, event.priority),
+        DocumentProcessedV1(
+            document_id=event.document_id,
+            tenant=event.tenant,
+            summary=memories.summaries.get("short", ""),
+            keywords=[str(k["term"]) for k in memories.keywords],
+            method=memories.method,
+            priority=event.priority,
+        ),
+        msg_id=f"processed:{event.document_id}",
+    )

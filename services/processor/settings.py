@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from shared.config import CommonSettings
+
+
+class ProcessorSettings(CommonSettings, kw_only=True):
+    processor_port: int = 5003
+    processor_concurrency: int = 4
+    processor_batch: int = 16
+    max_deliver: int = 6
+    retry_base: float = 1.0
+    retry_cap: float = 60.0

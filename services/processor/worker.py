@@ -1,0 +1,49 @@
+"""Composition root of the processor service."""
+
+from __future__ import annotations
+
+import asyncio
+
+from services.processor.handlers import ProcessorDeps, process_document
+from services.processor.repository import PgMemoryStore
+from services.processor.settings import ProcessorSettings
+from shared.adapters import Adapters, open_adapters
+from shared.events import DocumentIngestedV1, decode
+from shared.failures import fail_document
+from shared.messaging.delivery import Delivery
+from shared.messaging.outcomes import RetryPolicy
+from shared.stage import run_stage
+
+STAGE = "processor"
+
+
+def build_deps(adapters: Adapters) -> ProcessorDeps:
+    return ProcessorDeps(
+        memories=PgMemoryStore(adapters.pool), publisher=adapters.publisher, names=adapters.names
+    )
+
+
+async def main(stopping: asyncio.Event, settings: ProcessorSettings) -> None:
+    adapters = await open_adapters(settings, STAGE, stages=(STAGE,))
+    deps = build_deps(adapters)
+
+    async def handle(delivery: Delivery) -> None:
+        await process_document(decode(delivery.data, DocumentIngestedV1), deps)
+
+    async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
+        return await fail_document(
+            adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
+        )
+
+    await run_stage(
+        stage=STAGE,
+        settings=settings,
+        adapters=adapters,
+        port=settings.processor_port,
+        handler=handle,
+        on_dead_letter=on_dead_letter,
+        policy=RetryPolicy(settings.retry_base, settings.retry_cap, settings.max_deliver),
+        concurrency=settings.processor_concurrency,
+        batch=settings.processor_batch,
+        stopping=stopping,
+    )

@@ -1,0 +1,25 @@
+"""Event contracts: the only thing services share with each other."""
+
+from shared.events.catalog import EVENT_SUBJECTS, Names
+from shared.events.codec import decode, encode
+from shared.events.documents import (
+    PRIORITIES,
+    DocumentFailedV1,
+    DocumentIngestedV1,
+    DocumentProcessedV1,
+    DocumentReceivedV1,
+    Priority,
+)
+
+__all__ = [
+    "EVENT_SUBJECTS",
+    "PRIORITIES",
+    "DocumentFailedV1",
+    "DocumentIngestedV1",
+    "DocumentProcessedV1",
+    "DocumentReceivedV1",
+    "Names",
+    "Priority",
+    "decode",
+    "encode",
+]

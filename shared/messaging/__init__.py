@@ -1,0 +1,1 @@
+"""NATS JetStream plumbing: connection, topology, publishing, the consumer runner, objects."""

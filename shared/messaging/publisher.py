@@ -1,0 +1,50 @@
+"""Publishing events to JetStream: message id for deduplication, trace context in headers."""
+
+from __future__ import annotations
+
+import msgspec
+from nats.js import JetStreamContext
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind
+
+from shared.events.codec import encode
+from shared.telemetry.propagation import inject_headers
+
+tracer = trace.get_tracer("sum.messaging")
+
+MSG_ID = "Nats-Msg-Id"
+
+
+class EventPublisher:
+    """Publishes events; the same ``msg_id`` within the stream's window is stored only once."""
+
+    def __init__(self, js: JetStreamContext, timeout: float = 5.0) -> None:
+        self.js = js
+        self.timeout = timeout
+
+    async def publish(
+        self,
+        subject: str,
+        event: msgspec.Struct,
+        msg_id: str,
+        headers: dict[str, str] | None = None,
+    ) -> int:
+        return await self.publish_raw(subject, encode(event), msg_id, headers)
+
+    async def publish_raw(
+        self, subject: str, payload: bytes, msg_id: str, headers: dict[str, str] | None = None
+    ) -> int:
+        with tracer.start_as_current_span(
+            f"send {subject}",
+            kind=SpanKind.PRODUCER,
+            attributes={
+                "messaging.system": "nats",
+                "messaging.operation.type": "send",
+                "messaging.destination.name": subject,
+                "messaging.message.id": msg_id,
+            },
+        ):
+            all_headers = {**(headers or {}), MSG_ID: msg_id}
+            inject_headers(all_headers)
+            ack = await self.js.publish(subject, payload, timeout=self.timeout, headers=all_headers)
+            return int(ack.seq)

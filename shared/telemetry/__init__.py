@@ -1,0 +1,1 @@
+"""Tracing, metrics and header propagation: one instrumentation API for every service."""

@@ -1,0 +1,1 @@
+"""HTTP pieces every service shares: health and metrics routes, problem details, serving."""
