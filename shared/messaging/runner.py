@@ -96,11 +96,18 @@ class ConsumerRunner:
                 self._inflight.add(task)
                 task.add_done_callback(self._inflight.discard)
         await self._finish_inflight(drain_timeout)
+        # Pull subscriptions never mark fetched messages done, so draining them would wait
+        # for nothing until the drain timeout: close them before the connection drains.
+        await self._unsubscribe()
 
-    async def _subscribe(self) -> None:
+    async def _unsubscribe(self) -> None:
         for sub in self._subs:
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
+        self._subs = []
+
+    async def _subscribe(self) -> None:
+        await self._unsubscribe()
         self._subs = [
             await self.js.pull_subscribe_bind(durable=spec.durable, stream=spec.stream)
             for spec in self.specs

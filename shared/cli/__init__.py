@@ -1,0 +1,1 @@
+"""``sumctl``: the operator and user command line."""
