@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State, UploadFile
+from litestar.params import FromPath
 from litestar.response import Response
 
 from services.gateway.repository import PgDocuments
@@ -61,7 +62,7 @@ class DocumentsController(Controller):
         )
 
     @get("/{document_id:str}", summary="A document's status and, once processed, its memories")
-    async def read(self, document_id: str, state: State) -> Response[DocumentView]:
+    async def read(self, document_id: FromPath[str], state: State) -> Response[DocumentView]:
         documents: PgDocuments = state.documents
         row = await documents.get("default", _parse_id(document_id))
         if row is None:

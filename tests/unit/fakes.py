@@ -1,4 +1,4 @@
-"""In-memory stand-ins for the handlers' ports: fakes, not mocks — they behave like the real ones."""
+"""In-memory stand-ins for the handlers' ports: fakes, not mocks; they behave like real ones."""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ async def test_ingest_then_process_stores_text_and_memories(world) -> None:
 
 
 async def test_redelivery_does_no_work_twice_and_publishes_no_duplicate(world) -> None:
-    table, originals, publisher, ingest, processor = world
+    table, originals, publisher, ingest, _processor = world
     table.rows["d1"] = {"status": "received"}
     originals.objects["default/d1"] = TEXT
     await ingest_document(received(), ingest)
