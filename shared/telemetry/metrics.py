@@ -43,3 +43,4 @@ consumer_ack_pending = Gauge(
 consumer_redelivered = Gauge(
     "sum_consumer_redelivered", "Messages redelivered at least once", ["stream", "consumer"]
 )
+dead_letter_depth = Gauge("sum_dead_letter_depth", "Messages held in the dead-letter stream")
