@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 
-async def wait_for(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+async def wait_for(condition: Callable[[], bool], deadline_seconds: float = 5.0) -> None:
     """Poll until ``condition`` holds; fail the test at the deadline."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + deadline_seconds
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError("condition not met before the deadline")
@@ -70,7 +70,9 @@ def json_traces(service_name: str, spans: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
-def json_metrics(service_name: str, points: int, metric_name: str = "sum_test_gauge") -> dict[str, Any]:
+def json_metrics(
+    service_name: str, points: int, metric_name: str = "sum_test_gauge"
+) -> dict[str, Any]:
     return {
         "resourceMetrics": [
             {
@@ -84,7 +86,10 @@ def json_metrics(service_name: str, points: int, metric_name: str = "sum_test_ga
                                 "name": metric_name,
                                 "gauge": {
                                     "dataPoints": [
-                                        {"asDouble": float(i), "timeUnixNano": "1700000000000000000"}
+                                        {
+                                            "asDouble": float(i),
+                                            "timeUnixNano": "1700000000000000000",
+                                        }
                                         for i in range(points)
                                     ]
                                 },

@@ -50,7 +50,9 @@ async def test_sdk_exporter_spans_reach_the_store(
     # The exporter is synchronous: run it off the loop that serves the receiver.
     trace_id, producer_id = await asyncio.to_thread(emit_spans)
     await asyncio.to_thread(provider.force_flush)
-    await wait_for(lambda: (view := hub.store.get(trace_id)) is not None and view.summary.span_count == 2)
+    await wait_for(
+        lambda: (view := hub.store.get(trace_id)) is not None and view.summary.span_count == 2
+    )
     await asyncio.to_thread(shutdown_tracing)
 
     view = hub.store.get(trace_id)

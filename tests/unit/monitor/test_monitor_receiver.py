@@ -6,7 +6,14 @@ import json
 import msgspec
 from google.rpc.status_pb2 import Status
 from litestar.testing import AsyncTestClient
-from monitor_helpers import json_metrics, json_span, json_traces, new_span_id, new_trace_id, wait_for
+from monitor_helpers import (
+    json_metrics,
+    json_span,
+    json_traces,
+    new_span_id,
+    new_trace_id,
+    wait_for,
+)
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
@@ -35,7 +42,9 @@ async def test_json_spans_are_stored_and_findable_by_document(
     payload = json_traces(
         "gateway",
         [
-            json_span(trace_id, root_id, "POST /documents", attributes={"sum.document.id": "doc-1"}),
+            json_span(
+                trace_id, root_id, "POST /documents", attributes={"sum.document.id": "doc-1"}
+            ),
             json_span(trace_id, child_id, "publish documents", parent_span_id=root_id, kind=4),
         ],
     )
@@ -140,7 +149,9 @@ async def test_malformed_bodies_get_400_with_status(otlp_client: AsyncTestClient
 
 
 async def test_unsupported_media_type_and_encoding(otlp_client: AsyncTestClient) -> None:
-    response = await otlp_client.post("/v1/traces", content=b"x", headers={"Content-Type": "text/plain"})
+    response = await otlp_client.post(
+        "/v1/traces", content=b"x", headers={"Content-Type": "text/plain"}
+    )
     assert response.status_code == 415
     response = await otlp_client.post(
         "/v1/traces", content=b"x", headers={**JSON, "Content-Encoding": "br"}
