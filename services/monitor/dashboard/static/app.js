@@ -14,6 +14,8 @@ function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "text") node.textContent = value;
+    // Through the CSSOM: the Content-Security-Policy blocks inline style attributes.
+    else if (key === "style") Object.assign(node.style, value);
     else node.setAttribute(key, value);
   }
   for (const child of children) node.append(child);
@@ -60,8 +62,9 @@ function renderCounts(pipeline) {
 function axes(chart, width, height, pad, maxValue, unit) {
   chart.append(svg("line", { class: "axis", x1: pad, y1: height - 20, x2: width, y2: height - 20 }));
   chart.append(svg("line", { class: "axis", x1: pad, y1: 8, x2: width, y2: 8 }));
-  chart.append(svg("text", { x: 2, y: 14 }, `${maxValue.toFixed(maxValue < 10 ? 1 : 0)}${unit}`));
-  chart.append(svg("text", { x: 2, y: height - 22 }, `0${unit}`));
+  const top = `${maxValue.toFixed(maxValue < 10 ? 1 : 0)}${unit}`;
+  chart.append(svg("text", { class: "y-label", x: pad - 6, y: 12 }, top));
+  chart.append(svg("text", { class: "y-label", x: pad - 6, y: height - 20 }, `0${unit}`));
 }
 
 function polyline(values, maxValue, width, height, pad, color) {
@@ -73,7 +76,7 @@ function polyline(values, maxValue, width, height, pad, color) {
 
 function renderThroughput(values) {
   const chart = document.getElementById("throughput-chart");
-  const [width, height, pad] = [600, 180, 40];
+  const [width, height, pad] = [400, 200, 56];
   chart.replaceChildren();
   const maxValue = Math.max(1, ...values);
   axes(chart, width, height, pad, maxValue, "/min");
@@ -85,7 +88,7 @@ function renderThroughput(values) {
       width: Math.max(1, barWidth - 2).toFixed(1), height: barHeight.toFixed(1), fill: COLORS.pending,
     }, undefined));
   });
-  if (!values.length) chart.append(svg("text", { x: pad + 10, y: 90 }, "no data yet"));
+  if (!values.length) chart.append(svg("text", { x: pad + 10, y: 100 }, "no data yet"));
 }
 
 function renderLatency(latency) {
@@ -94,7 +97,7 @@ function renderLatency(latency) {
     if (state.latency.length > LATENCY_SAMPLES) state.latency.shift();
   }
   const chart = document.getElementById("latency-chart");
-  const [width, height, pad] = [600, 180, 40];
+  const [width, height, pad] = [400, 200, 56];
   chart.replaceChildren();
   const maxValue = Math.max(1, ...state.latency.map((sample) => sample.p99 || 0));
   axes(chart, width, height, pad, maxValue, "ms");
@@ -104,7 +107,7 @@ function renderLatency(latency) {
     const series = state.latency.map((sample) => sample[key] || 0);
     chart.append(polyline(series, maxValue, width, height, pad, COLORS[key]));
     const last = series.length ? formatMs(series[series.length - 1]) : "–";
-    legend.append(el("span", {}, el("i", { style: `background:${COLORS[key]}` }), `${key} ${last}`));
+    legend.append(el("span", {}, el("i", { style: { background: COLORS[key] } }), `${key} ${last}`));
   }
 }
 
@@ -187,10 +190,11 @@ function renderWaterfall(view) {
   container.replaceChildren(...flatten(view.roots, 0, []).map(([span, depth]) => {
     const left = (span.offset_ms / total) * 100;
     const width = Math.max((span.duration_ms / total) * 100, 0.3);
-    const label = el("div", { class: "wf-label", style: `padding-left:${depth * 14}px` },
+    const label = el("div", { class: "wf-label", style: { paddingLeft: `${depth * 14}px` } },
       el("span", { class: "wf-service", text: span.service_name }), span.name);
     if (span.links.length) label.append(el("span", { class: "wf-links", text: `(${span.links.length} link)` }));
-    const bar = el("div", { class: "wf-bar", style: `left:${left.toFixed(2)}%;width:${Math.min(width, 100 - left).toFixed(2)}%` });
+    const bar = el("div", { class: "wf-bar",
+      style: { left: `${left.toFixed(2)}%`, width: `${Math.min(width, 100 - left).toFixed(2)}%` } });
     const errorClass = span.status_code === "STATUS_CODE_ERROR" ? " error" : "";
     return el("div", { class: `wf-row${errorClass}`, "data-span-id": span.span_id,
       title: `${span.kind} ${span.status_code} ${span.status_message}` },
