@@ -87,6 +87,8 @@ def _parse_json(body: bytes, message: Message, rewrite: Any) -> None:
         document = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise MalformedPayloadError(f"body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise MalformedPayloadError("body is nested too deeply") from exc
     if not isinstance(document, dict):
         raise MalformedPayloadError("OTLP/JSON body must be a JSON object")
     rewrite(document)
@@ -95,12 +97,14 @@ def _parse_json(body: bytes, message: Message, rewrite: Any) -> None:
         json_format.ParseDict(document, message, ignore_unknown_fields=True)
     except (json_format.ParseError, ValueError, TypeError, AttributeError) as exc:
         raise MalformedPayloadError(f"body is not a valid OTLP/JSON request: {exc}") from exc
+    except RecursionError as exc:
+        raise MalformedPayloadError("body is nested too deeply") from exc
 
 
 def _parse_protobuf(body: bytes, message: Message) -> None:
     try:
         message.ParseFromString(body)
-    except (DecodeError, ValueError) as exc:
+    except (DecodeError, ValueError, RecursionError) as exc:
         raise MalformedPayloadError(f"body is not a valid OTLP protobuf request: {exc}") from exc
 
 

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import random
 
 import msgspec
 from google.rpc.status_pb2 import Status
@@ -218,3 +219,14 @@ def test_settings_read_from_environment() -> None:
     else:
         raise AssertionError("a malformed number must be rejected")
     assert msgspec.structs.fields(TelemetrySettings)
+
+
+async def test_hostile_bodies_never_cause_a_server_error(otlp_client: AsyncTestClient) -> None:
+    rng = random.Random(7)
+    bodies = [b"[" * 50_000, b'{"a":' * 50_000, b'{"resourceSpans": [' * 5_000]
+    bodies += [rng.randbytes(rng.randint(1, 2_000)) for _ in range(60)]
+    for body in bodies:
+        for path in ("/v1/traces", "/v1/metrics"):
+            for headers in (JSON, PROTOBUF):
+                response = await otlp_client.post(path, content=body, headers=headers)
+                assert response.status_code in (200, 400), (path, body[:40])
