@@ -2,7 +2,8 @@
 # One image for every SUM process (gateway, ingest, processor, monitor, sumctl):
 # each compose service or Nomad task only chooses the command.
 
-ARG PYTHON_IMAGE=python:3.11-slim
+# trixie: its postgresql-client (17) can dump the PostgreSQL 16 server; bookworm's 15 cannot.
+ARG PYTHON_IMAGE=python:3.11-slim-trixie
 
 FROM ${PYTHON_IMAGE} AS build
 # uv comes from PyPI so the build needs no registry other than the Python one.
@@ -24,8 +25,9 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 
 FROM ${PYTHON_IMAGE} AS runtime
 # libmagic1: python-magic sniffs upload MIME types with it.
+# postgresql-client: pg_dump/pg_restore for `sumctl backup` and `sumctl restore`.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libmagic1 \
+    && apt-get install -y --no-install-recommends libmagic1 postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 sum \
     && useradd --system --uid 10001 --gid sum --no-create-home --shell /usr/sbin/nologin sum
