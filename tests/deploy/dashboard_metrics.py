@@ -27,8 +27,21 @@ _AT_MODIFIER = re.compile(r"@\s*(?:start\s*\(\s*\)|end\s*\(\s*\)|[0-9.]+)")
 # Not preceded by a word character or a dot, so `1e9`, `0x1f` and `2.5e-3` are no names.
 _IDENTIFIER = re.compile(r"(?<![\w.])[a-zA-Z_:][a-zA-Z0-9_:]*")
 _KEYWORDS = frozenset(
-    {"and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right",
-     "bool", "offset", "inf", "nan"}
+    {
+        "and",
+        "or",
+        "unless",
+        "by",
+        "without",
+        "on",
+        "ignoring",
+        "group_left",
+        "group_right",
+        "bool",
+        "offset",
+        "inf",
+        "nan",
+    }
 )
 _SERIES_SUFFIXES = ("_bucket", "_sum", "_count")
 _LABEL_VALUES = re.compile(r"^\s*label_values\s*\((.*),\s*[a-zA-Z_]\w*\s*\)\s*$", re.DOTALL)
@@ -60,7 +73,7 @@ def metric_names_in_expr(expr: str) -> set[str]:
     text = _AT_MODIFIER.sub(" ", text)
     for match in _IDENTIFIER.finditer(text):
         word = match.group()
-        if word.lower() in _KEYWORDS or text[match.end():].lstrip().startswith("("):
+        if word.lower() in _KEYWORDS or text[match.end() :].lstrip().startswith("("):
             continue  # a keyword, or a function / aggregation call
         names.add(word)
     return {family_name(name) for name in names if name}

@@ -28,8 +28,16 @@ def run_compose(
 ) -> subprocess.CompletedProcess[str]:
     # A minimal environment: nothing from the developer's shell or .env leaks into the check.
     return subprocess.run(
-        [str(compose_binary()), "--project-directory", str(REPO_ROOT), "-f", str(compose_file),
-         "--env-file", "/dev/null", *args],
+        [
+            str(compose_binary()),
+            "--project-directory",
+            str(REPO_ROOT),
+            "-f",
+            str(compose_file),
+            "--env-file",
+            "/dev/null",
+            *args,
+        ],
         capture_output=True,
         text=True,
         env={"PATH": "/usr/bin:/bin", "HOME": "/tmp", **env},

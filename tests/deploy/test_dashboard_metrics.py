@@ -15,7 +15,7 @@ from .dashboard_metrics import family_name, metric_names_in_dashboard, metric_na
     [
         ("sum_service_up", {"sum_service_up"}),
         (
-            'histogram_quantile(0.95, sum by (le, route) (rate('
+            "histogram_quantile(0.95, sum by (le, route) (rate("
             'sum_http_request_duration_seconds_bucket{route!~".*/events", method="GET"}'
             "[$__rate_interval])))",
             {"sum_http_request_duration_seconds"},
@@ -38,7 +38,7 @@ from .dashboard_metrics import family_name, metric_names_in_dashboard, metric_na
             {"sum_consumer_pending"},
         ),
         ('{__name__="sum_alert_firing", alert="X"}', {"sum_alert_firing"}),
-        ("absent(up{job=\"sum-gateway\"}) or vector(0)", {"up"}),
+        ('absent(up{job="sum-gateway"}) or vector(0)', {"up"}),
         ("count(sum_documents_total) @ end()", {"sum_documents_total"}),
         ("topk(5, sum_retries_total) # most retries\n", {"sum_retries_total"}),
         ("Inf > NaN", set()),
@@ -59,18 +59,27 @@ def test_family_name_only_removes_a_series_suffix() -> None:
 def test_metric_names_in_dashboard_reads_rows_targets_and_variables(tmp_path: Path) -> None:
     dashboard = {
         "panels": [
-            {"type": "row", "collapsed": True, "panels": [
-                {"targets": [{"expr": "max by (consumer) (sum_consumer_pending)"}]},
-            ]},
+            {
+                "type": "row",
+                "collapsed": True,
+                "panels": [
+                    {"targets": [{"expr": "max by (consumer) (sum_consumer_pending)"}]},
+                ],
+            },
             {"targets": [{"expr": "rate(sum_retries_total[5m])"}, {"expr": ""}]},
             {"type": "text"},
         ],
-        "templating": {"list": [
-            {"type": "query", "query": {"query": "label_values(sum_http_requests_total{x=\"1\"}, service)"}},
-            {"type": "query", "query": "label_values(stage)"},
-            {"type": "query", "query": "query_result(topk(3, sum_dead_letters_total))"},
-            {"type": "custom", "query": "a,b"},
-        ]},
+        "templating": {
+            "list": [
+                {
+                    "type": "query",
+                    "query": {"query": 'label_values(sum_http_requests_total{x="1"}, service)'},
+                },
+                {"type": "query", "query": "label_values(stage)"},
+                {"type": "query", "query": "query_result(topk(3, sum_dead_letters_total))"},
+                {"type": "custom", "query": "a,b"},
+            ]
+        },
     }
     path = tmp_path / "dashboard.json"
     path.write_text(json.dumps(dashboard))

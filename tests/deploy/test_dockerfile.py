@@ -16,7 +16,7 @@ INSTRUCTIONS = [
 
 
 def instructions(keyword: str) -> list[str]:
-    return [line[len(keyword) + 1:] for line in INSTRUCTIONS if line.startswith(f"{keyword} ")]
+    return [line[len(keyword) + 1 :] for line in INSTRUCTIONS if line.startswith(f"{keyword} ")]
 
 
 def test_builds_on_python_311_slim() -> None:

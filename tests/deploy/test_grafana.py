@@ -33,13 +33,20 @@ def test_dashboard_covers_every_concern() -> None:
     names = metric_names_in_dashboard(DASHBOARD)
     concerns = {
         "throughput": {"sum_documents_total", "sum_upload_bytes_total"},
-        "latency": {"sum_pipeline_latency_seconds", "sum_stage_duration_seconds",
-                    "sum_http_request_duration_seconds"},
+        "latency": {
+            "sum_pipeline_latency_seconds",
+            "sum_stage_duration_seconds",
+            "sum_http_request_duration_seconds",
+        },
         "backlog": {"sum_consumer_pending", "sum_consumer_ack_pending"},
         "errors": {"sum_http_requests_total", "sum_retries_total", "sum_circuit_breaker_state"},
         "dead letters": {"sum_dead_letters_total"},
-        "resources": {"process_resident_memory_bytes", "process_cpu_seconds_total",
-                      "sum_db_pool_in_use", "sum_db_pool_size"},
+        "resources": {
+            "process_resident_memory_bytes",
+            "process_cpu_seconds_total",
+            "sum_db_pool_in_use",
+            "sum_db_pool_size",
+        },
     }
     for concern, expected in concerns.items():
         assert expected <= names, concern

@@ -16,7 +16,10 @@ ROUTE_HOSTS = ["10.0.1.11", "10.0.1.12", "10.0.1.13"]
 def nats_check(config: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(nats_server_binary()), "-c", str(config), "-t"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -28,7 +31,8 @@ def rendered_cluster_config(node_name: str) -> str:
     routes = ", ".join(f"nats-route://{host}:6222" for host in ROUTE_HOSTS)
     data, interpolations = re.subn(
         re.escape('${join(", ", formatlist("nats-route://%s:6222", var.route_hosts))}'),
-        routes, data,
+        routes,
+        data,
     )
     assert interpolations == 1
     data = data.replace('{{ env "node.unique.name" }}', node_name)
@@ -44,7 +48,9 @@ def test_compose_nats_config_is_valid() -> None:
 
 def test_nats_rejects_a_broken_copy(tmp_path: Path) -> None:
     broken = tmp_path / "nats.conf"
-    broken.write_text(COMPOSE_CONF.read_text().replace("sync_interval: always", "sync_intervall: always"))
+    broken.write_text(
+        COMPOSE_CONF.read_text().replace("sync_interval: always", "sync_intervall: always")
+    )
     result = nats_check(broken)
     assert result.returncode != 0
     assert "sync_intervall" in result.stderr

@@ -43,9 +43,24 @@ def certificate_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     openssl = require_tool("openssl")
     directory = tmp_path_factory.mktemp("certs")
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-         "-keyout", str(directory / "tls.key"), "-out", str(directory / "tls.crt")],
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(directory / "tls.key"),
+            "-out",
+            str(directory / "tls.crt"),
+        ],
         check=True,
         capture_output=True,
         timeout=60,
@@ -150,10 +165,7 @@ def test_upstream_request_headers_are_set_once_per_server(
     tree: list[nginx_conf.Directive],
 ) -> None:
     # Same inheritance rule as add_header: one proxy_set_header in a location drops the rest.
-    assert all(
-        not block.child_directives("proxy_set_header")
-        for block in locations(tree).values()
-    )
+    assert all(not block.child_directives("proxy_set_header") for block in locations(tree).values())
 
 
 def test_large_bodies_and_long_timeouts_only_where_needed(
@@ -168,7 +180,8 @@ def test_large_bodies_and_long_timeouts_only_where_needed(
     assert events.value("proxy_read_timeout") == "1h"
 
     https_server = next(
-        s for s in nginx_conf.blocks_named(tree, "server")
+        s
+        for s in nginx_conf.blocks_named(tree, "server")
         if any("ssl" in d.args for d in s.child_directives("listen"))
     )
     assert https_server.value("proxy_read_timeout") == "30s"
@@ -206,8 +219,12 @@ class StubGateway(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         received = len(self.rfile.read(length)) if length else 0
         body = json.dumps(
-            {"method": self.command, "path": self.path, "received": received,
-             "headers": {k.lower(): v for k, v in self.headers.items()}}
+            {
+                "method": self.command,
+                "path": self.path,
+                "received": received,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+            }
         ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -296,7 +313,9 @@ def assert_security_headers(response: httpx.Response) -> None:
 
 def test_api_answers_carry_security_headers_and_forwarding_headers(edge: Edge) -> None:
     with httpx.Client(verify=edge.tls) as client:
-        response = client.get(f"{edge.https}/v1/documents/abc", headers={"X-Forwarded-For": "6.6.6.6"})
+        response = client.get(
+            f"{edge.https}/v1/documents/abc", headers={"X-Forwarded-For": "6.6.6.6"}
+        )
     assert response.status_code == 200
     assert_security_headers(response)
     assert response.headers["content-security-policy"].startswith("default-src 'none'")
@@ -345,8 +364,9 @@ def test_only_the_upload_route_accepts_large_bodies(edge: Edge) -> None:
 
 def test_uploads_and_reads_have_separate_rate_limits(edge: Edge) -> None:
     with httpx.Client(verify=edge.tls) as client:
-        uploads = [client.post(f"{edge.https}/v1/documents", content=b"{}").status_code
-                   for _ in range(40)]
+        uploads = [
+            client.post(f"{edge.https}/v1/documents", content=b"{}").status_code for _ in range(40)
+        ]
         listing = client.get(f"{edge.https}/v1/documents")
     # burst=20 with nodelay: about 20 pass at once (fewer if an earlier test spent some),
     # then the 5 r/s rate answers 429.

@@ -114,7 +114,9 @@ def test_nats_cluster_has_three_nodes_on_distinct_hosts(nats_job: dict[str, Any]
     assert volume["type"] == "host"
     ports = nomad_hcl.labelled(nomad_hcl.only(group["network"])["port"])
     assert {name: port["static"] for name, port in ports.items()} == {
-        "client": 4222, "cluster": 6222, "monitor": 8222,
+        "client": 4222,
+        "cluster": 6222,
+        "monitor": 8222,
     }
     check = nomad_hcl.only(next(s for s in group["service"] if s["name"] == "sum-nats")["check"])
     assert check["path"] == "/healthz"

