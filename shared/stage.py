@@ -16,7 +16,8 @@ from shared.messaging.deadletters import DeadLetterSink
 from shared.messaging.outcomes import RetryPolicy
 from shared.messaging.runner import ConsumerRunner, Handler, OnDeadLetter
 from shared.messaging.topology import stage_consumers
-from shared.web.ops import ops_routes, request_metrics
+from shared.web.observe import observe_requests
+from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.serve import make_server
 
@@ -30,7 +31,7 @@ def ops_app(service: str, adapters: Adapters) -> Litestar:
 
     return Litestar(
         route_handlers=ops_routes(checks),
-        middleware=[request_metrics(service)],
+        middleware=[observe_requests(service)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         logging_config=None,
         openapi_config=None,

@@ -33,12 +33,22 @@ class Platform:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    def __post_init__(self) -> None:
+        for name in (*SERVICES, "otlp"):
+            self.ports.setdefault(name, free_port())
+        targets = ",".join(f"{s}={self.url(s)}" for s in SERVICES if s != "monitor")
+        self.env = {
+            # Services send their spans to this platform's monitor, quickly.
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{self.ports['otlp']}",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "SUM_MONITOR_OTLP_PORT": str(self.ports["otlp"]),
+            "SUM_MONITOR_TARGETS": targets,
+            "SUM_MONITOR_SCRAPE_INTERVAL": "1",
+            **self.env,
+        }
+
     def start(self, service: str) -> None:
-        if service not in self.ports:
-            self.ports[service] = free_port()
         env = {**os.environ, **self.env, f"SUM_{service.upper()}_PORT": str(self.ports[service])}
-        if service == "monitor":
-            env.setdefault("SUM_MONITOR_OTLP_PORT", str(free_port()))
         log = (self.log_dir / f"{service}.log").open("ab")
         self.procs[service] = subprocess.Popen(
             [str(BIN / f"sum-{service}")], env=env, stdout=log, stderr=subprocess.STDOUT

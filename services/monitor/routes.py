@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Annotated
 
 import msgspec
-from litestar import Litestar, Response, Router, get
+from litestar import Litestar, Router, get
 from litestar.exceptions import NotFoundException, ValidationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, Parameter
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 
 from .alerts import AlertEngine, AlertsView, AlertThresholds
 from .dashboard import PipelineView, dashboard_route_handlers
@@ -84,11 +84,7 @@ def _api_handlers(state: MonitorState) -> list[HTTPRouteHandler]:
     async def list_alerts() -> AlertsView:
         return state.alerts.view()
 
-    @get("/metrics", include_in_schema=False)
-    async def metrics() -> Response[bytes]:
-        return Response(generate_latest(state.registry), media_type=CONTENT_TYPE_LATEST)
-
-    handlers = [list_traces, get_trace, list_alerts, metrics]
+    handlers = [list_traces, get_trace, list_alerts]
     provider = state.pipeline
     if provider is not None:
 
@@ -101,7 +97,8 @@ def _api_handlers(state: MonitorState) -> list[HTTPRouteHandler]:
 
 
 def create_monitor_router(state: MonitorState) -> Router:
-    """Dashboard at ``/`` plus ``/api/traces``, ``/api/alerts`` and ``/metrics``."""
+    """Dashboard at ``/`` plus ``/api/traces`` and ``/api/alerts``; the app's ``/metrics``
+    serves ``state.registry`` beside the process-wide one."""
     return Router(path="/", route_handlers=[*dashboard_route_handlers(), *_api_handlers(state)])
 
 

@@ -9,6 +9,7 @@ from services.processor.ports import MemoryStore, Publisher
 from services.processor.summarize import summarize
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentProcessedV1, Names
+from shared.telemetry.propagation import tag_document
 
 
 @dataclass
@@ -23,6 +24,7 @@ class MissingText(PermanentError):
 
 
 async def process_document(event: DocumentIngestedV1, deps: ProcessorDeps) -> None:
+    tag_document(event.document_id)
     status = await deps.memories.status_of(event.document_id)
     if status is None:
         raise MissingText(f"document {event.document_id} is not known")

@@ -11,6 +11,7 @@ from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id, w
 from services.monitor.alerts import PipelineSnapshot
 from services.monitor.dashboard import ConsumerView, PipelineView
 from services.monitor.routes import MonitorState, create_monitor_router, create_otlp_app
+from shared.web.ops import ops_routes
 
 PIPELINE = PipelineView(
     consumers=[
@@ -74,7 +75,8 @@ async def test_trace_apis(state: MonitorState) -> None:
 
 async def test_alerts_pipeline_and_metrics(state: MonitorState) -> None:
     state.alerts.update(PipelineSnapshot(taken_at=0.0, dead_letters=1))
-    async with AsyncTestClient(app=Litestar([create_monitor_router(state)])) as client:
+    app = Litestar([create_monitor_router(state), *ops_routes(dict, (state.registry,))])
+    async with AsyncTestClient(app=app) as client:
         alerts = (await client.get("/api/alerts")).json()
         firing = {alert["alert"] for alert in alerts["firing"]}
         assert {"dead_letters", "service_missing:gateway"} <= firing
