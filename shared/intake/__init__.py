@@ -1,6 +1,7 @@
 """Upload intake: one validation implementation for every door into SUM (HTTP and NATS)."""
 
 from shared.intake.errors import (
+    BinaryContent,
     EmptyFile,
     Infected,
     InvalidContent,
@@ -19,6 +20,7 @@ __all__ = [
     "ALL_KINDS",
     "CANONICAL_MIME",
     "DEFAULT_LIMITS",
+    "BinaryContent",
     "DocumentKind",
     "EmptyFile",
     "Infected",

@@ -105,6 +105,8 @@ class UploadInspector:
             raise RuntimeError("the inspection is already finished")
         if not chunk:
             return
+        if type(chunk) is not bytes:
+            chunk = bytes(chunk)  # chunks are kept by reference (tail windows): never a view
         self._size += len(chunk)
         if self._size > self.limit:
             await self._reject(

@@ -2,8 +2,10 @@
 
 Protocol: ``zINSTREAM\\0``, then chunks each prefixed by a 4-byte big-endian length, then a
 zero-length chunk; clamd answers ``stream: OK\\0``, ``stream: <name> FOUND\\0`` or ``... ERROR\\0``.
-clamd refuses streams longer than its ``StreamMaxLength`` (default 25 MB): configure it above the
-largest upload limit, or such uploads count as "scanner unavailable".
+clamd refuses streams longer than its ``StreamMaxLength`` (default 25 MiB) by answering an error
+and hanging up mid-stream, and that answer is usually lost in the connection reset. So the adapter
+stops by itself at ``max_stream_bytes``, which must not exceed the server's setting: configure
+clamd above the largest upload limit, or larger uploads are "unscanned" (fail-open) or 503s.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ class ClamdScanner:
         breaker: CircuitBreaker | None = None,
         io_timeout: float = 5.0,
         verdict_timeout: float = 60.0,
+        max_stream_bytes: int = 25 * 1024 * 1024,
     ) -> None:
         self.address = parse_clamd_url(url)
+        self.max_stream_bytes = max_stream_bytes
         self.breaker = breaker or CircuitBreaker("clamd")
         self.io_timeout = io_timeout
         # clamd scans only after the last chunk, so the verdict of a large file takes a while.
@@ -96,10 +100,18 @@ class ClamdSession:
         self._reader = reader
         self._writer = writer
         self._permit = permit
+        self._sent = 0
 
     async def feed(self, chunk: bytes) -> ScanVerdict | None:
         if not chunk:
             return None  # a zero-length chunk would end the stream early
+        self._sent += len(chunk)
+        if self._sent > self._scanner.max_stream_bytes:
+            self._permit.release()  # says nothing about clamd's health
+            await self._close()
+            raise ScannerUnavailable(
+                ENGINE, f"stream longer than clamd accepts ({self._scanner.max_stream_bytes} bytes)"
+            )
         try:
             async with asyncio.timeout(self._scanner.io_timeout):
                 self._writer.write(_LENGTH.pack(len(chunk)))
@@ -135,8 +147,11 @@ class ClamdSession:
         if body.endswith(" FOUND"):
             self._permit.success()
             return ScanVerdict(infected=True, signature=body.removesuffix(" FOUND"), engine=ENGINE)
-        # An error reply: clamd is up but broken (database not loaded, out of memory...).
-        self._permit.failure()
+        if "limit exceeded" in body:
+            self._permit.success()  # clamd is healthy; this stream is beyond its StreamMaxLength
+        else:
+            # clamd is up but broken (database not loaded, out of memory...): a health failure.
+            self._permit.failure()
         raise ScannerUnavailable(ENGINE, f"clamd answered {reply!r}")
 
     async def _fail(self, reason: str, *, counts: bool) -> NoReturn:
