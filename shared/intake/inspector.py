@@ -4,6 +4,14 @@ The HTTP gateway and the NATS front door both drive an ``UploadInspector`` with 
 receive; nothing keeps the whole upload in memory. ``feed`` raises an ``UploadRejected`` as soon
 as the bytes seen so far settle the matter (too large, wrong type, binary text, malware); ``finish``
 runs the checks that need the end of the stream and returns the ``Inspection``.
+
+    async with UploadInspector(filename, content_type, policy, scanner) as inspector:
+        async for chunk in body:
+            await inspector.feed(chunk)  # also store/forward the chunk as it passes
+        inspection = await inspector.finish()
+
+Leaving the ``async with`` early (client gone, task cancelled) releases the scanner connection
+and any spill file; without it, call ``abort()`` yourself.
 """
 
 from __future__ import annotations
@@ -99,6 +107,13 @@ class UploadInspector:
     @property
     def size(self) -> int:
         return self._size
+
+    async def __aenter__(self) -> UploadInspector:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if not self._done or self._scan is not None:
+            await self.abort()
 
     async def feed(self, chunk: bytes) -> None:
         if self._done:

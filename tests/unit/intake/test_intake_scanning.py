@@ -3,7 +3,7 @@ import socket
 import pytest
 from intake_samples import inspect, minimal_pdf
 
-from shared.intake import Infected, IntakePolicy, ScannerDown
+from shared.intake import Infected, IntakePolicy, ScannerDown, UploadInspector
 from shared.intake.scanning import (
     EICAR_SIGNATURE,
     ClamdScanner,
@@ -110,3 +110,41 @@ async def test_clamd_refusing_connections_opens_the_breaker() -> None:
 def test_bad_clamd_urls_are_refused_clearly(url: str) -> None:
     with pytest.raises(ValueError, match="clamd URL"):
         ClamdScanner(url)
+
+
+class RecordingScanner:
+    """A scanner that remembers whether its session was aborted."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.aborted = False
+
+    async def open(self, *, tolerate_unavailable: bool = False) -> "RecordingScanner":
+        return self
+
+    async def feed(self, chunk: bytes) -> ScanVerdict | None:
+        return None
+
+    async def finish(self) -> ScanVerdict:
+        return ScanVerdict(infected=False, engine=self.name)
+
+    async def abort(self) -> None:
+        self.aborted = True
+
+
+async def test_leaving_the_context_early_releases_the_scan_session() -> None:
+    scanner = RecordingScanner()
+    with pytest.raises(ConnectionResetError):
+        async with UploadInspector("a.txt", None, IntakePolicy(), scanner) as inspector:
+            await inspector.feed(b"half an upload")
+            raise ConnectionResetError("client went away")
+    assert scanner.aborted
+
+
+async def test_a_finished_inspection_does_not_abort_its_session() -> None:
+    scanner = RecordingScanner()
+    async with UploadInspector("a.txt", None, IntakePolicy(), scanner) as inspector:
+        await inspector.feed(b"whole upload")
+        assert (await inspector.finish()).scan_status == "clean"
+    assert not scanner.aborted
