@@ -150,10 +150,11 @@ def _read_body(xml: bytes, headings: dict[str, int]) -> TextBuilder:
                 level = _paragraph_level(element, headings)
                 if level is None:
                     builder.add_block(text)
+                elif level == 0:  # the document title, not a section of it
+                    builder.title = builder.title or " ".join(text.split())
+                    builder.add_block(text)
                 else:
-                    if level == 0 and builder.title is None:
-                        builder.title = " ".join(text.split())
-                    builder.add_heading(text, max(level, 1))
+                    builder.add_heading(text, level)
             element.clear()  # keeps memory flat on long documents
         elif tag == f"{_W}tc" and cells:
             cell = " ".join(part for part in cells.pop() if part)

@@ -37,6 +37,7 @@ class _TextCollector(HTMLParser):
         self._heading_level: int | None = None
         self._buffer: list[str] = []
         self._title_parts: list[str] = []
+        self._cells_in_row = 0
 
     def _flush(self) -> None:
         raw = "".join(self._buffer)
@@ -61,12 +62,15 @@ class _TextCollector(HTMLParser):
             return
         if tag in _BLOCKS:
             self._flush()
+            self._cells_in_row = 0
             if tag == "pre":
                 self._in_pre += 1
             if tag in _HEADINGS:
                 self._heading_level = _HEADINGS[tag]
         elif tag in _CELLS:
-            self._buffer.append(" ; ")
+            if self._cells_in_row:
+                self._buffer.append(" ; ")
+            self._cells_in_row += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if not self._skip_depth and tag in _BLOCKS:
