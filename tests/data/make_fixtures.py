@@ -95,7 +95,8 @@ HTML = """<!DOCTYPE html>
 <style>body { color: red; }</style><script>var tracking = "SCRIPT_NOISE";</script></head>
 <body><nav><a href="/">NAV_NOISE Home</a></nav>
 <header>HEADER_NOISE banner</header>
-<h1>Solar Storage</h1><p>Batteries store solar&nbsp;power for the evening.<br>They are cheap now.</p>
+<h1>Solar Storage</h1>
+<p>Batteries store solar&nbsp;power for the evening.<br>They are cheap now.</p>
 <h2>Options</h2><ul><li>Lithium batteries</li><li>Pumped hydro</li></ul>
 <table><tr><th>Kind</th><th>Cost</th></tr><tr><td>Lithium</td><td>low</td></tr></table>
 <aside>ASIDE_NOISE related links</aside><footer>FOOTER_NOISE (c) 2024</footer>
@@ -132,7 +133,9 @@ def build_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
             f"/Resources << /Font << /F1 {font_id} 0 R >> >> >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+    )
     info_ref = b""
     if title:
         objects.append(b"<< /Title " + _pdf_string(title) + b" >>")
@@ -180,7 +183,8 @@ _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" ContentType="application/'
+    'vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
@@ -209,20 +213,26 @@ def _docx_paragraph(text: str, style: str | None = None) -> str:
 
 def build_docx() -> bytes:
     cells = [["Kind", "Cost"], ["Lithium", "low"]]
-    table = "<w:tbl>" + "".join(
-        "<w:tr>" + "".join(f"<w:tc>{_docx_paragraph(c)}</w:tc>" for c in row) + "</w:tr>"
-        for row in cells
-    ) + "</w:tbl>"
-    body = "".join([
-        _docx_paragraph("Solar Storage Report", "Titel"),
-        _docx_paragraph("Introduction", "berschrift1"),
-        _docx_paragraph("Batteries store solar power for the evening."),
-        _docx_paragraph("Costs", "berschrift2"),
-        _docx_paragraph("Prices fell by 90 percent & more."),
-        table,
-        _docx_paragraph("Outlook", "berschrift1"),
-        _docx_paragraph("Storage will grow."),
-    ])
+    table = (
+        "<w:tbl>"
+        + "".join(
+            "<w:tr>" + "".join(f"<w:tc>{_docx_paragraph(c)}</w:tc>" for c in row) + "</w:tr>"
+            for row in cells
+        )
+        + "</w:tbl>"
+    )
+    body = "".join(
+        [
+            _docx_paragraph("Solar Storage Report", "Titel"),
+            _docx_paragraph("Introduction", "berschrift1"),
+            _docx_paragraph("Batteries store solar power for the evening."),
+            _docx_paragraph("Costs", "berschrift2"),
+            _docx_paragraph("Prices fell by 90 percent & more."),
+            table,
+            _docx_paragraph("Outlook", "berschrift1"),
+            _docx_paragraph("Storage will grow."),
+        ]
+    )
     document = (
         f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W_NS}">'
         f"<w:body>{body}</w:body></w:document>"
@@ -274,13 +284,15 @@ def write_many_objects_pdf(path: Path, count: int = 400_000) -> None:
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
     refs = " ".join(f"{5 + i} 0 R" for i in range(count))
     objects.append(
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [" + refs.encode()
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["
+        + refs.encode()
         + b"] /Resources << /Font << /F1 4 0 R >> >> >>"
     )
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
     stream = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
-    objects.extend(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)
-                   for _ in range(count))
+    objects.extend(
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream) for _ in range(count)
+    )
     path.write_bytes(_assemble(objects))
 
 
@@ -302,10 +314,13 @@ def write_all(target: Path = FILES) -> None:
     target.mkdir(parents=True, exist_ok=True)
     (target / "solar.txt").write_text(SOLAR_ARTICLE, encoding="utf-8")
     (target / "solar_bom.txt").write_bytes(codecs.BOM_UTF8 + SOLAR_ARTICLE.encode())
-    for name, codec, bom in (("le", "utf-16-le", codecs.BOM_UTF16_LE),
-                             ("be", "utf-16-be", codecs.BOM_UTF16_BE)):
+    for name, codec, bom in (
+        ("le", "utf-16-le", codecs.BOM_UTF16_LE),
+        ("be", "utf-16-be", codecs.BOM_UTF16_BE),
+    ):
         (target / f"german_utf16{name}.txt").write_bytes(bom + GERMAN.encode(codec))
-    (target / "german_cp1252.txt").write_bytes(("Preis: 5 € – " + GERMAN).encode("cp1252"))
+    legacy = "Preis: 5 \u20ac \u2013 " + GERMAN  # euro sign and en dash exist in cp1252 only
+    (target / "german_cp1252.txt").write_bytes(legacy.encode("cp1252"))
     (target / "invalid_utf8.txt").write_bytes(b"valid start \xff\xfe\xc3 broken \x80 end ok")
     (target / "french.txt").write_text(FRENCH, encoding="utf-8")
     (target / "spanish.txt").write_text(SPANISH, encoding="utf-8")
