@@ -279,7 +279,7 @@ def write_long_line_csv(path: Path, mib: int = 100) -> None:
             out.write(chunk)
 
 
-def write_many_objects_pdf(path: Path, count: int = 400_000) -> None:
+def write_many_objects_pdf(path: Path, count: int = 150_000) -> None:
     """A PDF whose single page has a content array of ``count`` tiny stream objects."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"]
     refs = " ".join(f"{5 + i} 0 R" for i in range(count))
@@ -296,7 +296,7 @@ def write_many_objects_pdf(path: Path, count: int = 400_000) -> None:
     path.write_bytes(_assemble(objects))
 
 
-def write_flate_bomb_pdf(path: Path, inflated_mib: int = 400) -> None:
+def write_flate_bomb_pdf(path: Path, inflated_mib: int = 120) -> None:
     """A one-page PDF whose content stream inflates to hundreds of MiB of spaces."""
     compressor = zlib.compressobj(9)
     chunk = b" " * (1024 * 1024)

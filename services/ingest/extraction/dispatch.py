@@ -21,7 +21,7 @@ from .plain import extract_plain
 from .tabular import extract_csv
 
 KINDS = frozenset(MAX_FILE_BYTES)
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"[^\s\w]*\w\S*", re.UNICODE)  # whitespace-separated, with a letter or digit
 
 
 def _from_text(parse: Callable[[str], TextBuilder], kind: str) -> Callable[[Path], TextBuilder]:

@@ -40,12 +40,14 @@ def sniff_encoding(head: bytes) -> tuple[str, int]:
 
 
 def _looks_like_utf8(sample: bytes) -> bool:
-    try:
-        sample.decode("utf-8")
+    """UTF-8 unless invalid sequences are common: legacy text rarely forms valid multi-byte
+    sequences, while real UTF-8 with a few corrupt bytes still has many of them."""
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    if bad == 0:
         return True
-    except UnicodeDecodeError as error:
-        # A multi-byte sequence cut at the end of the sample is still UTF-8.
-        return error.start >= len(sample) - 3 and error.reason == "unexpected end of data"
+    multibyte = sum(1 for char in text if char > "\x7f") - bad
+    return bad * 10 <= multibyte
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -59,7 +61,7 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             # Mostly UTF-8 with a few bad bytes: replacing keeps the good text intact;
             # mostly not UTF-8: it is a legacy single-byte encoding.
             text = body.decode("utf-8", errors="replace")
-            if text.count("\ufffd") * 100 < max(len(text), 1):
+            if _looks_like_utf8(body):
                 return text, "utf-8"
             name = "cp1252"
     return body.decode(name, errors="replace"), name
