@@ -3,9 +3,10 @@
 from .keywords import extract_keywords
 from .model import KeySentence, Keyword, Memories
 from .sentences import split_sentences
-from .summarizer import METHOD, summarize
+from .summarizer import LENGTHS, METHOD, summarize
 
 __all__ = [
+    "LENGTHS",
     "METHOD",
     "KeySentence",
     "Keyword",

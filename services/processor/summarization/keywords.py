@@ -102,7 +102,8 @@ def keywords_from_sentences(
             score = math.prod(parts) / (count * (1 + sum(parts)))
             scored.append((score, gram))
     scored.sort()
-    return _distinct(scored, surface, top)
+    capitalised = {w for w, stats in words.items() if stats.capitalised or stats.acronym}
+    return _distinct(scored, surface, capitalised, top)
 
 
 def _is_candidate(gram: tuple[str, ...], stop_words: frozenset[str]) -> bool:
@@ -139,24 +140,22 @@ def _word_weights(
 def _distinct(
     scored: list[tuple[float, tuple[str, ...]]],
     surface: dict[tuple[str, ...], Counter[str]],
+    capitalised: set[str],
     top: int,
 ) -> list[Keyword]:
     chosen: list[Keyword] = []
-    chosen_lower: list[tuple[str, frozenset[str]]] = []
+    taken: list[tuple[str, frozenset[str]]] = []
     for score, gram in scored:
         if len(chosen) >= top:
             break
         phrase = " ".join(gram)
-        if any(
-            SequenceMatcher(None, phrase, other).ratio() > _DUPLICATE_RATIO
-            for other in chosen_lower
-        ):
+        if any(_similar(phrase, gram, other) for other in taken):
             continue
         term = surface[gram].most_common(1)[0][0]
-        if not (term.isupper() or any(c.isupper() for c in term[1:])):
-            term = term.lower()  # "Solar power" at a sentence start is "solar power"
+        if gram[0] not in capitalised:
+            term = term[0].lower() + term[1:]  # "Solar power" opening a sentence is "solar power"
         chosen.append(Keyword(term=term, score=round(1 / (1 + score), 6)))
-        chosen_lower.append((phrase, frozenset(gram)))
+        taken.append((phrase, frozenset(gram)))
     return chosen
 
 
@@ -166,4 +165,6 @@ def _similar(phrase: str, gram: tuple[str, ...], other: tuple[str, frozenset[str
     other_phrase, other_words = other
     if len(other_words.intersection(gram)) >= 2:
         return True
+    if len(other_words) != len(set(gram)):
+        return False  # "solar" and "solar power" are different keyphrases
     return SequenceMatcher(None, phrase, other_phrase).ratio() > _DUPLICATE_RATIO

@@ -123,11 +123,16 @@ def _rank(
 def _select(
     ranking: list[tuple[int, float]], vectors: Sequence[Vector], count: int
 ) -> list[tuple[int, float]]:
-    """The best ``count`` sentences, skipping near-duplicates of ones already chosen."""
+    """The best ``count`` sentences, best first, passing over near-duplicates of ones already
+    chosen; if that leaves too few (a very repetitive text), the skipped ones fill up."""
     chosen: list[tuple[int, float]] = []
+    skipped: list[tuple[int, float]] = []
     for index, score in ranking:
         if len(chosen) >= count:
             break
         if all(cosine(vectors[index], vectors[j]) < _REDUNDANT_SIMILARITY for j, _ in chosen):
             chosen.append((index, score))
+        else:
+            skipped.append((index, score))
+    chosen.extend(skipped[: count - len(chosen)])
     return chosen

@@ -11,9 +11,7 @@ from services.ingest.extraction.encoding import decode_bytes
 from services.ingest.extraction.language import detect_language
 
 
-@pytest.mark.parametrize(
-    "name", ["german_utf16le.txt", "german_utf16be.txt", "german_cp1252.txt"]
-)
+@pytest.mark.parametrize("name", ["german_utf16le.txt", "german_utf16be.txt", "german_cp1252.txt"])
 def test_german_text_decodes_in_every_encoding(files: Path, name: str) -> None:
     result = extract_file(files / name, "txt")
     assert "Die Stadt hat im letzten Jahr mehr Solaranlagen auf den Dächern" in result.text
@@ -22,7 +20,9 @@ def test_german_text_decodes_in_every_encoding(files: Path, name: str) -> None:
 
 
 def test_cp1252_specials_survive(files: Path) -> None:
-    assert extract_file(files / "german_cp1252.txt", "txt").text.startswith("Preis: 5 € – ")
+    assert extract_file(files / "german_cp1252.txt", "txt").text.startswith(
+        "Preis: 5 \u20ac \u2013 "
+    )
 
 
 def test_utf8_bom_is_dropped(files: Path) -> None:
@@ -51,12 +51,21 @@ def test_language_is_detected(files: Path, name: str, language: str) -> None:
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        ("De gemeente heeft dit jaar meer zonnepanelen op de daken gelegd dan ooit. Het is "
-         "niet alleen goed voor het klimaat, maar ook voor de bewoners die met ons meedoen.", "nl"),
-        ("Il comune ha installato più pannelli solari che mai. Non è solo una buona notizia per "
-         "il clima, ma anche per gli abitanti che hanno partecipato alla spesa della città.", "it"),
-        ("A cidade instalou mais painéis solares do que nunca. Não é só bom para o clima, mas "
-         "também para os moradores que participam nos custos da obra com a prefeitura.", "pt"),
+        (
+            "De gemeente heeft dit jaar meer zonnepanelen op de daken gelegd dan ooit. Het is "
+            "niet alleen goed voor het klimaat, maar ook voor de bewoners die met ons meedoen.",
+            "nl",
+        ),
+        (
+            "Il comune ha installato più pannelli solari che mai. Non è solo una buona notizia per "
+            "il clima, ma anche per gli abitanti che hanno partecipato alla spesa della città.",
+            "it",
+        ),
+        (
+            "A cidade instalou mais painéis solares do que nunca. Não é só bom para o clima, mas "
+            "também para os moradores que participam nos custos da obra com a prefeitura.",
+            "pt",
+        ),
     ],
 )
 def test_other_languages_are_detected(text: str, language: str) -> None:
