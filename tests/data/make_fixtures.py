@@ -211,7 +211,8 @@ def _docx_paragraph(text: str, style: str | None = None) -> str:
     return f'<w:p>{props}<w:r><w:t xml:space="preserve">{escaped}</w:t></w:r></w:p>'
 
 
-def build_docx() -> bytes:
+def build_docx(paragraphs: list[tuple[str, str | None]] | None = None) -> bytes:
+    """The sample report, or a document of the given (text, style id) paragraphs."""
     cells = [["Kind", "Cost"], ["Lithium", "low"]]
     table = (
         "<w:tbl>"
@@ -222,7 +223,9 @@ def build_docx() -> bytes:
         + "</w:tbl>"
     )
     body = "".join(
-        [
+        [_docx_paragraph(text, style) for text, style in paragraphs]
+        if paragraphs is not None
+        else [
             _docx_paragraph("Solar Storage Report", "Titel"),
             _docx_paragraph("Introduction", "berschrift1"),
             _docx_paragraph("Batteries store solar power for the evening."),
@@ -238,11 +241,17 @@ def build_docx() -> bytes:
         f"<w:body>{body}</w:body></w:document>"
     )
     out = io.BytesIO()
+    parts = {
+        "[Content_Types].xml": _CONTENT_TYPES,
+        "_rels/.rels": _RELS,
+        "word/document.xml": document,
+        "word/styles.xml": _STYLES,
+    }
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
-        archive.writestr("_rels/.rels", _RELS)
-        archive.writestr("word/document.xml", document)
-        archive.writestr("word/styles.xml", _STYLES)
+        for name, content in parts.items():
+            # A fixed timestamp keeps regenerated fixtures byte-identical.
+            info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+            archive.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 

@@ -24,7 +24,7 @@ from .stopwords import guess_language, stop_words_for
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'\u2019][^\W_]+)*", re.UNICODE)  # keeps "state-of-the-art"
 _MAX_NGRAM = 3
-_SAMPLE_SENTENCES = 20_000
+_SAMPLE_SENTENCES = 10_000
 _DUPLICATE_RATIO = 0.8
 
 
@@ -56,7 +56,7 @@ def _tokenise(sentence: str) -> list[list[str]]:
 
 
 class _WordStats:
-    __slots__ = ("acronym", "capitalised", "count", "left", "right", "sentences")
+    __slots__ = ("acronym", "capitalised", "count", "forms", "left", "right", "sentences")
 
     def __init__(self) -> None:
         self.count = 0
@@ -65,6 +65,7 @@ class _WordStats:
         self.sentences: list[int] = []
         self.left: Counter[str] = Counter()
         self.right: Counter[str] = Counter()
+        self.forms: Counter[str] = Counter()  # spellings other than all-lower-case
 
 
 def keywords_from_sentences(
@@ -73,7 +74,6 @@ def keywords_from_sentences(
     sentences = _sample(sentences)
     words: dict[str, _WordStats] = defaultdict(_WordStats)
     phrases: Counter[tuple[str, ...]] = Counter()
-    surface: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for sentence_index, sentence in enumerate(sentences):
         for run_number, run in enumerate(_tokenise(sentence)):
             lowered = [token.lower() for token in run]
@@ -81,19 +81,16 @@ def keywords_from_sentences(
                 stats = words[word]
                 stats.count += 1
                 stats.sentences.append(sentence_index)
-                if token.isupper() and len(token) > 1:
-                    stats.acronym += 1
-                elif token[0].isupper() and (position or run_number):
-                    stats.capitalised += 1
+                if token != word:
+                    stats.forms[token] += 1
+                    if token.isupper() and len(token) > 1:
+                        stats.acronym += 1
+                    elif position or run_number:  # capitalised, and not as a sentence opener
+                        stats.capitalised += 1
                 if position:
                     stats.left[lowered[position - 1]] += 1
                     words[lowered[position - 1]].right[word] += 1
-            for size in range(1, _MAX_NGRAM + 1):
-                for first in range(len(run) - size + 1):
-                    gram = tuple(lowered[first : first + size])
-                    if _is_candidate(gram, stop_words):
-                        phrases[gram] += 1
-                        surface[gram][" ".join(run[first : first + size])] += 1
+            _count_phrases(lowered, stop_words, phrases)
     weights = _word_weights(words, stop_words, len(sentences))
     scored = []
     for gram, count in phrases.items():
@@ -102,15 +99,35 @@ def keywords_from_sentences(
             score = math.prod(parts) / (count * (1 + sum(parts)))
             scored.append((score, gram))
     scored.sort()
-    capitalised = {w for w, stats in words.items() if stats.capitalised or stats.acronym}
-    return _distinct(scored, surface, capitalised, top)
+    return _distinct(scored, words, top)
 
 
-def _is_candidate(gram: tuple[str, ...], stop_words: frozenset[str]) -> bool:
-    first, last = gram[0], gram[-1]
-    if first in stop_words or last in stop_words:
-        return False
-    return all(len(word) > 2 and not word.isdigit() for word in (first, last))
+def _count_phrases(
+    lowered: list[str], stop_words: frozenset[str], phrases: Counter[tuple[str, ...]]
+) -> None:
+    """Count the 1..3-grams of a run that start and end on a content word."""
+    can_bound = [
+        word not in stop_words and len(word) > 2 and not word.isdigit() for word in lowered
+    ]
+    length = len(lowered)
+    for first in range(length):
+        if not can_bound[first]:
+            continue
+        for last in range(first, min(first + _MAX_NGRAM, length)):
+            if can_bound[last]:
+                phrases[tuple(lowered[first : last + 1])] += 1
+
+
+def _surface(gram: tuple[str, ...], words: dict[str, _WordStats]) -> str:
+    """Names and acronyms keep their case ("Maria Keller", "NREL"); other words are lower."""
+    shown = []
+    for word in gram:
+        stats = words[word]
+        if stats.forms and 2 * (stats.capitalised + stats.acronym) >= stats.count:
+            shown.append(stats.forms.most_common(1)[0][0])
+        else:
+            shown.append(word)
+    return " ".join(shown)
 
 
 def _word_weights(
@@ -138,10 +155,7 @@ def _word_weights(
 
 
 def _distinct(
-    scored: list[tuple[float, tuple[str, ...]]],
-    surface: dict[tuple[str, ...], Counter[str]],
-    capitalised: set[str],
-    top: int,
+    scored: list[tuple[float, tuple[str, ...]]], words: dict[str, _WordStats], top: int
 ) -> list[Keyword]:
     chosen: list[Keyword] = []
     taken: list[tuple[str, frozenset[str]]] = []
@@ -151,10 +165,7 @@ def _distinct(
         phrase = " ".join(gram)
         if any(_similar(phrase, gram, other) for other in taken):
             continue
-        term = surface[gram].most_common(1)[0][0]
-        if gram[0] not in capitalised:
-            term = term[0].lower() + term[1:]  # "Solar power" opening a sentence is "solar power"
-        chosen.append(Keyword(term=term, score=round(1 / (1 + score), 6)))
+        chosen.append(Keyword(term=_surface(gram, words), score=round(1 / (1 + score), 6)))
         taken.append((phrase, frozenset(gram)))
     return chosen
 
