@@ -50,7 +50,8 @@ def _worker_main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         soft = baseline + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (soft if hard < 0 else min(soft, hard), hard))
+        unlimited = hard == resource.RLIM_INFINITY
+        resource.setrlimit(resource.RLIMIT_AS, (soft if unlimited else min(soft, hard), hard))
         try:
             conn.send_bytes(_OK + encoder.encode(extract_file(Path(path), kind)))
         except ExtractionError as error:

@@ -160,3 +160,29 @@ def test_generator_reproduces_the_committed_fixtures(
     make_fixtures.write_all(tmp_path)
     for kind, name in (("txt", "solar.txt"), ("pdf", "solar.pdf"), ("docx", "storage.docx")):
         assert extract_file(tmp_path / name, kind) == extract_file(files / name, kind)
+
+
+def test_csv_field_over_the_limit_fails_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "field.csv"
+    line = "x" * 100_000 + "\n"
+    path.write_text('id,text\n1,"' + line * 12 + '"\n')  # one quoted field of ~1.2 MB
+    with pytest.raises(ExtractionError, match="malformed CSV: field larger than field limit"):
+        extract_file(path, "csv")
+
+
+def test_json_string_over_the_limit_fails_cleanly(tmp_path: Path) -> None:
+    path = tmp_path / "long.json"
+    path.write_text('{"a": "' + "x" * (9 * 1024 * 1024) + '"}')
+    with pytest.raises(ExtractionError, match="JSON value longer than 8 MiB"):
+        extract_file(path, "json")
+
+
+def test_json_large_array_is_capped_with_a_note(tmp_path: Path) -> None:
+    from services.ingest.extraction.limits import MAX_TEXT_CHARS
+
+    path = tmp_path / "big.json"
+    record = '{"title": "' + "word " * 40 + '"},'
+    path.write_text("[" + record * (MAX_TEXT_CHARS // 200 + 10) + "{}]")
+    result = extract_file(path, "json")
+    assert result.truncated and "capped" in result.notes[0]
+    assert result.text.startswith("[0].title: word word")
