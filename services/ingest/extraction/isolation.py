@@ -147,7 +147,12 @@ async def extract_isolated(
     path: Path, kind: str, *, timeout_s: float = 30, memory_mb: int = 512
 ) -> ExtractedText:
     """``extract_file`` in a worker process, limited to ``timeout_s`` of wall-clock time and
-    ``memory_mb`` of extra address space. Any overrun fails this document only."""
+    ``memory_mb`` of extra address space. Any overrun fails this document only.
+
+    At most one document per CPU runs at a time; the others wait in line, and the time limit
+    starts when a worker takes the document. If the caller is cancelled, the worker still
+    runs to completion or to its time limit before the slot is free again.
+    """
     return await _get_pool().submit((str(path), kind, memory_mb), timeout_s)
 
 
