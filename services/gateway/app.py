@@ -7,10 +7,12 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from services.gateway.repository import PgDocuments
 from services.gateway.routes import DocumentsController
+from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
 from services.gateway.uploads import UploadDeps
 from shared.adapters import Adapters, open_adapters
@@ -47,7 +49,8 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         return state.adapters.checks()
 
     return Litestar(
-        route_handlers=[DocumentsController, *ops_routes(checks)],
+        route_handlers=[DocumentsController, search_route, *ops_routes(checks)],
+        dependencies={"tenant": Provide(default_tenant, sync_to_thread=False)},
         lifespan=[lifespan],
         state=state,
         middleware=[observe_requests(SERVICE)],
@@ -56,6 +59,10 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(title="SUM gateway", version="1", path="/schema"),
     )
+
+
+def default_tenant() -> str:
+    return "default"
 
 
 def wire(state: State) -> None:
