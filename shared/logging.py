@@ -56,3 +56,5 @@ def setup_logging(service: str, level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # Access logs duplicate our own request metrics and would drown the pipeline's lines.
     logging.getLogger("uvicorn.access").disabled = True
+    # One line per outgoing HTTP call (the monitor's scrapes) is noise, not information.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

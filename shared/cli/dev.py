@@ -113,15 +113,17 @@ async def _supervise(raw: bool) -> int:
                 f"sumctl: {exits[task]} exited with {task.result()}; stopping the rest", flush=True
             )
             status = 1
-    for name in reversed(SERVICES):
-        if procs[name].returncode is None:
-            procs[name].send_signal(signal.SIGTERM)
-    try:
-        await asyncio.wait_for(asyncio.gather(*(p.wait() for p in procs.values())), 30)
-    except TimeoutError:
-        for p in procs.values():
-            if p.returncode is None:
-                p.kill()
+    # The pipeline first, the monitor last: it receives the others' final telemetry.
+    for group in ([n for n in SERVICES if n != "monitor"], ["monitor"]):
+        for name in group:
+            if procs[name].returncode is None:
+                procs[name].send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(asyncio.gather(*(procs[n].wait() for n in group)), 30)
+        except TimeoutError:
+            for name in group:
+                if procs[name].returncode is None:
+                    procs[name].kill()
     banner.cancel()
     await asyncio.gather(*pumps, return_exceptions=True)
     print("sumctl: all services stopped", flush=True)

@@ -135,6 +135,7 @@ def create_otlp_app(state: TelemetryHub, *, manage_hub: bool = False) -> Litesta
     return Litestar(
         route_handlers=otlp_route_handlers(state),
         openapi_config=None,
+        logging_config=None,  # the process's JSON logging stays in charge
         request_max_body_size=None,
         **hooks,
     )
