@@ -12,6 +12,7 @@ from shared.events import DocumentReceivedV1, decode
 from shared.failures import fail_document
 from shared.messaging.delivery import Delivery
 from shared.messaging.outcomes import RetryPolicy
+from shared.retention import start_retention
 from shared.stage import run_stage
 
 STAGE = "ingest"
@@ -38,6 +39,7 @@ async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
             adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
         )
 
+    retention = start_retention(adapters.pool, adapters.uploads, stopping)
     await run_stage(
         stage=STAGE,
         settings=settings,
@@ -50,3 +52,5 @@ async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
         batch=settings.ingest_batch,
         stopping=stopping,
     )
+    if retention is not None:
+        retention.cancel()
