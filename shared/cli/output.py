@@ -21,10 +21,10 @@ def one_line(text: Any, width: int) -> str:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, flexible: int = -1) -> str:
-    """Columns padded to their widest cell; the ``flexible`` column is cut to fit the terminal."""
+    """Columns padded to their widest cell; on a terminal the ``flexible`` column is cut to fit."""
     cells = [[str(c) for c in headers], *[[str(c) for c in row] for row in rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    if rows and flexible is not None:
+    if rows and sys.stdout.isatty():
         index = flexible % len(headers)
         others = sum(w + 2 for i, w in enumerate(widths) if i != index)
         room = max(shutil.get_terminal_size((120, 24)).columns - others, 20)

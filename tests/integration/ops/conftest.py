@@ -48,6 +48,8 @@ async def ops_env() -> AsyncIterator[dict[str, str]]:
             "SUM_NAMESPACE": namespace,
             "SUM_AUTO_MIGRATE": "1",
             "SUM_CONFIG": os.devnull,  # never the developer's own ~/.config/sum/config.toml
+            # No monitor runs here: without this, exporting spans to it delays every shutdown.
+            "OTEL_SDK_DISABLED": "true",
         }
     finally:
         await drop_database(dsn)

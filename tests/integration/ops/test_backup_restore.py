@@ -63,7 +63,6 @@ async def database_rows(dsn: str) -> dict[str, list[dict]]:
 
 
 async def bucket_contents(namespace: str, names: list[str], into: Path) -> dict[str, bytes]:
-    into.mkdir()
     nc = await nats.connect(NATS_URL)
     try:
         store = await nc.jetstream().object_store(f"{namespace}_uploads")
@@ -159,6 +158,7 @@ async def test_backup_wipe_restore_gives_back_everything(
     assert await database_rows(dsn) == before_rows
     object_names = {str(r["id"]): r["object_name"] for r in before_rows["documents"]}
     names = {file: object_names[document_id] for file, document_id in ids.items()}
+    (tmp_path / "after").mkdir()
     stored = await bucket_contents(namespace, list(names.values()), tmp_path / "after")
     for file, object_name in names.items():
         assert stored[object_name] == originals[file], f"{file} differs after the restore"
