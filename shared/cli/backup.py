@@ -17,11 +17,12 @@ from pathlib import Path
 
 import asyncpg
 import msgspec
+from nats.js.errors import BucketNotFoundError
 from nats.js.object_store import ObjectStore
 
 from shared.cli import manifest as mf
 from shared.cli import stores
-from shared.cli.exit_codes import FAILURES, OK, REFUSED, UNREACHABLE, USAGE, CliError
+from shared.cli.exit_codes import FAILURES, OK, REFUSED, USAGE, CliError
 from shared.cli.output import print_json
 from shared.cli.pg_tools import ToolFailed, find_tool, run_tool, tool_version
 from shared.cli.progress import Display, Transfer, human_bytes
@@ -136,9 +137,11 @@ async def take_backup(
         show = Display(transfer, enabled=False if not show_progress else None)
         try:
             store = await js.object_store(names.uploads_bucket)
-        except Exception as exc:
+        except BucketNotFoundError:
             if rows:
-                raise CliError(UNREACHABLE, f"bucket {names.uploads_bucket}: {exc!r}") from None
+                raise CliError(
+                    FAILURES, f"bucket {names.uploads_bucket} is missing; {len(rows)} rows need it"
+                ) from None
             objects: list[mf.ObjectEntry] = []
             problems: list[str] = []
             unreferenced = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import io
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,7 @@ from shared.cli import manifest as mf
 from shared.cli.config_file import add_client_flags, resolve
 from shared.cli.exit_codes import USAGE, CliError
 from shared.cli.pg_tools import split_password
-from shared.cli.progress import bar, human_bytes
+from shared.cli.progress import Display, Pipeline, Transfer, bar, human_bytes
 
 
 def flags(*argv: str) -> argparse.Namespace:
@@ -147,3 +148,16 @@ def test_a_directory_without_manifest_is_not_a_backup(tmp_path: Path) -> None:
     with pytest.raises(CliError, match="not a complete backup") as error:
         mf.read_manifest(tmp_path)
     assert error.value.code == 8
+
+
+def test_display_redraws_its_lines_in_place() -> None:
+    screen = io.StringIO()
+    transfer, pipeline = Transfer(total_bytes=100, total_files=2), Pipeline(total=2)
+    show = Display(transfer, pipeline, stream=screen, enabled=True)
+    show.update(force=True)
+    transfer.sent_bytes, transfer.done_files, pipeline.processed = 100, 2, 2
+    show.close()
+    first, second = screen.getvalue().split("\x1b[2F")  # back up two lines before redrawing
+    assert "upload   [" in first and "0/2 files" in first and "0/2 processed" in first
+    assert "100%" in second and "2/2 files" in second and "2/2 processed" in second
+    assert not Display(transfer, stream=io.StringIO()).enabled, "no bars when not a terminal"
