@@ -14,6 +14,7 @@ from shared.events import DocumentReceivedV1, decode
 from shared.failures import fail_document
 from shared.messaging.delivery import Delivery
 from shared.messaging.outcomes import RetryPolicy
+from shared.retention import start_retention
 from shared.stage import run_stage
 
 STAGE = "ingest"
@@ -57,6 +58,7 @@ async def _run(
             adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
         )
 
+    retention = start_retention(adapters.pool, adapters.uploads, stopping)
     await run_stage(
         stage=STAGE,
         settings=settings,
@@ -69,3 +71,5 @@ async def _run(
         batch=settings.ingest_batch,
         stopping=stopping,
     )
+    if retention is not None:
+        retention.cancel()
