@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 
+from services.gateway.busdoor.wiring import asyncapi_route, bus_door_lifespan
 from services.gateway.repository import PgDocuments
 from services.gateway.routes import DocumentsController
 from services.gateway.settings import GatewaySettings
@@ -47,8 +48,8 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         return state.adapters.checks()
 
     return Litestar(
-        route_handlers=[DocumentsController, *ops_routes(checks)],
-        lifespan=[lifespan],
+        route_handlers=[DocumentsController, asyncapi_route, *ops_routes(checks)],
+        lifespan=[lifespan, bus_door_lifespan(state)],
         state=state,
         middleware=[observe_requests(SERVICE)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -105,7 +105,7 @@ class SubmissionDesk:
             await self.metadata.remember(admitted.document_id, submission.metadata)
         metrics.documents.labels("busdoor", "accepted").inc()
         return SubmitReplyV1(
-            status="duplicate" if admitted.duplicate else "accepted",
+            status="duplicate" if admitted.duplicate or admitted.replayed else "accepted",
             document_id=admitted.document_id,
             sha256=admitted.sha256,
             size=admitted.size,

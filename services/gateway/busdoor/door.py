@@ -39,6 +39,7 @@ class BusDoor:
         policy: RetryPolicy | None = None,
         relay: bool = True,
     ) -> None:
+        self.nc = nc
         self.js = js
         self.names = names
         self.policy = policy or RetryPolicy()
@@ -65,6 +66,7 @@ class BusDoor:
         if self.relay is not None:
             await self.relay.start()
         await self.requests.start()
+        await self.nc.flush()  # the server knows the subscriptions before we report ready
         self._consuming = asyncio.create_task(self.runner.run(self._stopping))
 
     async def stop(self, timeout: float = 10.0) -> None:

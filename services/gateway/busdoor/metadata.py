@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import asyncpg
-import msgspec
 
 
 class PgMetadata:
@@ -13,14 +14,15 @@ class PgMetadata:
     async def remember(self, document_id: str, metadata: dict[str, str]) -> None:
         # A duplicate submission keeps the first submission's metadata.
         await self.pool.execute(
-            """INSERT INTO document_metadata (document_id, metadata) VALUES ($1, $2::jsonb)
+            """INSERT INTO document_metadata (document_id, metadata)
+               SELECT id, $2 FROM documents WHERE id = $1
                ON CONFLICT (document_id) DO NOTHING""",
             document_id,
-            msgspec.json.encode(metadata).decode(),
+            metadata,  # the pool's jsonb codec encodes it
         )
 
     async def recall(self, document_id: str) -> dict[str, str] | None:
-        raw = await self.pool.fetchval(
-            "SELECT metadata::text FROM document_metadata WHERE document_id = $1", document_id
+        stored: Any = await self.pool.fetchval(
+            "SELECT metadata FROM document_metadata WHERE document_id = $1", document_id
         )
-        return None if raw is None else msgspec.json.decode(raw, type=dict[str, str])
+        return None if stored is None else {str(k): str(v) for k, v in stored.items()}

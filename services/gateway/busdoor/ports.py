@@ -21,7 +21,12 @@ class Admitted(Protocol):
     def size(self) -> int: ...
 
     @property
-    def duplicate(self) -> bool: ...
+    def duplicate(self) -> bool:
+        """The tenant already had these bytes."""
+
+    @property
+    def replayed(self) -> bool:
+        """The first answer to a repeated idempotency key."""
 
 
 class Admit(Protocol):
