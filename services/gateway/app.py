@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import uvicorn
 from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 
@@ -35,6 +36,7 @@ from shared.resilience.metrics import export_breaker_state
 from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS, problem_response
+from shared.web.serve import make_server
 
 SERVICE = "gateway"
 MULTIPART_MARGIN = 1024 * 1024
@@ -91,6 +93,14 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         request_max_body_size=settings.largest_upload() + MULTIPART_MARGIN,
         openapi_config=openapi_config(),
     )
+
+
+def make_gateway_server(settings: GatewaySettings, app: Litestar | None = None) -> uvicorn.Server:
+    server = make_server(app or create_app(settings), settings.host, settings.gateway_port)
+    # uvicorn would rewrite the client address from X-Forwarded-For for any loopback peer;
+    # the gateway decides itself, from SUM_TRUSTED_PROXIES (see edge.client_address).
+    server.config.proxy_headers = False
+    return server
 
 
 def wire(state: State, settings: GatewaySettings) -> None:

@@ -16,12 +16,12 @@ import httpx
 import nats
 import pytest
 
-from services.gateway.app import create_app
+from services.gateway.app import make_gateway_server
 from services.gateway.settings import GatewaySettings
 from shared.cli.keys import create_key
 from shared.config import load_settings
 from shared.events import Names
-from shared.web.serve import make_server, wait_started
+from shared.web.serve import wait_started
 from tests.conftest import NATS_URL, REDIS_URL, drop_namespace, unique
 from tests.platform import free_port
 
@@ -36,9 +36,13 @@ class Gateway:
     def names(self) -> Names:
         return Names(self.namespace)
 
-    def client(self, key: str | None = None, **kwargs) -> httpx.AsyncClient:
-        headers = {"Authorization": f"Bearer {key}"} if key else {}
-        return httpx.AsyncClient(base_url=self.url, headers=headers, timeout=15, **kwargs)
+    def client(
+        self, key: str | None = None, headers: dict[str, str] | None = None, **kwargs
+    ) -> httpx.AsyncClient:
+        auth = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.AsyncClient(
+            base_url=self.url, headers={**auth, **(headers or {})}, timeout=15, **kwargs
+        )
 
 
 GatewayFactory = Callable[..., Awaitable[Gateway]]
@@ -58,13 +62,14 @@ async def gateway_factory(database_url: str) -> AsyncIterator[GatewayFactory]:
                 "SUM_DATABASE_URL": database_url,
                 "SUM_REDIS_URL": REDIS_URL,
                 "SUM_NAMESPACE": namespace,
+                "SUM_GATEWAY_PORT": str(port),
                 "SUM_API_KEY_CACHE_SECONDS": "0",
                 "SUM_BACKLOG_POLL_SECONDS": "0.1",
                 "SUM_EVENTS_POLL_SECONDS": "0.05",
                 **{f"SUM_{name.upper()}": value for name, value in env.items()},
             },
         )
-        server = make_server(create_app(settings), "127.0.0.1", port)
+        server = make_gateway_server(settings)
         task = asyncio.create_task(server.serve())
         running.append((task, server, namespace))
         await wait_started(server, timeout=20)

@@ -65,14 +65,14 @@ async def test_raw_body_upload_takes_its_name_from_the_query_or_content_disposit
     assert by_header.status_code == 202 and by_header.json()["filename"] == "data.json"
 
 
-async def test_same_bytes_again_answer_the_existing_document_and_publish_nothing(
-    gateway, key, nc
-):
+async def test_same_bytes_again_answer_the_existing_document_and_publish_nothing(gateway, key, nc):
     files = {"file": ("a.txt", b"exactly these bytes", "text/plain")}
     async with gateway.client(key) as client:
         first = await client.post("/v1/documents", files=files)
         before = await stream_messages(nc, gateway)
-        again = await client.post("/v1/documents", files={"file": ("b.txt", b"exactly these bytes")})
+        again = await client.post(
+            "/v1/documents", files={"file": ("b.txt", b"exactly these bytes")}
+        )
     assert first.status_code == 202 and again.status_code == 200
     assert again.json()["duplicate"] is True and again.json()["id"] == first.json()["id"]
     assert await stream_messages(nc, gateway) == before
