@@ -15,7 +15,7 @@ import base64
 import json
 from collections import deque
 from datetime import UTC, datetime
-from typing import BinaryIO
+from typing import IO
 
 from nats.js import JetStreamContext, api
 from nats.js.errors import NotFoundError, ObjectNotFoundError
@@ -48,7 +48,7 @@ class PipelinedObjectWriter:
         self._first_call = asyncio.Lock()
         self._ready = False
 
-    async def put(self, name: str, source: BinaryIO, *, sha256_hex: str) -> int:
+    async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int:
         """Store ``source`` (read from its current position) as ``name``; returns its size.
 
         ``sha256_hex`` is the digest the caller already computed while receiving the bytes.
@@ -68,7 +68,7 @@ class PipelinedObjectWriter:
         except (ObjectNotFoundError, NotFoundError):
             pass
 
-    async def _send_chunks(self, subject: str, source: BinaryIO) -> tuple[int, int]:
+    async def _send_chunks(self, subject: str, source: IO[bytes]) -> tuple[int, int]:
         in_flight: deque[asyncio.Future[api.PubAck]] = deque()
         size = chunks = 0
         try:

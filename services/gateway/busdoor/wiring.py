@@ -1,8 +1,8 @@
 """Opens the bus door inside the gateway process, on the gateway's own adapters.
 
-The door admits through ``services.gateway.admission.admit`` with the gateway's
-``AdmissionDeps`` (``state.admission_deps`` when the HTTP door has built them), so both doors
-share one validation, storage and deduplication path.
+The door admits through ``services.gateway.admission.admit`` with the gateway's own
+``AdmissionDeps`` (``state.admission_deps``, built by ``app.wire``), so both doors share one
+validation, storage and deduplication path and the same limits and scanner settings.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """Submitting over NATS to the in-process gateway: answers, stored documents, relayed results."""
 
+import uuid
+
 import msgspec
 import pytest
 
@@ -29,12 +31,12 @@ async def test_inline_text_is_accepted_stored_and_followed_per_tenant(
         filename="harbor.txt",
         content=InlineText(unique_text("harbor")),
         priority="high",
-        idempotency_key="harbor-1",
+        idempotency_key=f"harbor-{uuid.uuid4().hex}",
         metadata={"source": "crm", "ticket": "42"},
     )
     reply = await request(nc, namespace, "acme", submission)
     assert reply.status == "accepted", reply
-    assert reply.document_id and reply.size and reply.idempotency_key == "harbor-1"
+    assert reply.document_id and reply.size and reply.idempotency_key == submission.idempotency_key
     assert reply.results == f"{namespace}.tenants.acme.documents.{reply.document_id}"
 
     relayed = await results.next_msg(timeout=5)
