@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
 
 SERVICES = ("gateway", "ingest", "processor", "monitor")
@@ -29,6 +30,12 @@ class Platform:
     log_dir: Path
     ports: dict[str, int] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    # A key of the platform's "default" tenant, made before the services start.
+    api_key: str = ""
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
@@ -73,7 +80,22 @@ class Platform:
                     raise TimeoutError(f"{service} not ready: {self.tail(service)}")
                 await asyncio.sleep(0.1)
 
+    async def create_api_key(self, tenant: str = "default") -> str:
+        from shared.cli.keys import create_key
+        from shared.db.migrate import ensure_database, migrate
+
+        dsn = self.env["SUM_DATABASE_URL"]
+        await ensure_database(dsn)
+        await migrate(dsn)
+        conn = await asyncpg.connect(dsn)
+        try:
+            return (await create_key(conn, tenant, "tests")).secret
+        finally:
+            await conn.close()
+
     async def start_all(self) -> None:
+        if not self.api_key:
+            self.api_key = await self.create_api_key()
         for service in SERVICES:
             self.start(service)
         for service in SERVICES:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from services.gateway.app import create_app
+from services.gateway.app import make_gateway_server
 from services.gateway.settings import GatewaySettings
 from shared import lifecycle
 from shared.bootstrap import end_process, start_process
 from shared.config import load_settings
-from shared.web.serve import make_server
 
 
 def main() -> None:
@@ -18,7 +17,7 @@ def main() -> None:
     start_process("gateway", settings.log_level)
 
     async def run(stopping: asyncio.Event) -> None:
-        server = make_server(create_app(settings), settings.host, settings.gateway_port)
+        server = make_gateway_server(settings)
         serving = asyncio.create_task(server.serve())
         stop = asyncio.create_task(stopping.wait())
         await asyncio.wait({serving, stop}, return_when=asyncio.FIRST_COMPLETED)

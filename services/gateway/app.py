@@ -2,43 +2,73 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from litestar import Litestar
+import uvicorn
+from litestar import Litestar, Request, Response
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.openapi import OpenAPIConfig
 
+from services.gateway.admission import AdmissionDeps
+from services.gateway.auth import Authenticator, PgApiKeys
+from services.gateway.backpressure import LoadShedder, Overloaded, Thresholds, UploadSlots
+from services.gateway.busdoor.wiring import asyncapi_route, bus_door_lifespan
+from services.gateway.edge import parse_networks, security_headers
+from services.gateway.events_route import document_events
+from services.gateway.guard import GuardConfig, make_guard
+from services.gateway.idempotency import RedisIdempotency
+from services.gateway.object_writer import PipelinedObjectWriter
+from services.gateway.openapi_docs import openapi_config
+from services.gateway.ratelimit import RateLimit, RedisRateLimiter
 from services.gateway.repository import PgDocuments
-from services.gateway.routes import DocumentsController
+from services.gateway.routes import DocumentsController, tenant_of
 from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
-from services.gateway.uploads import UploadDeps
+from services.gateway.upload_routes import UploadGate
 from shared.adapters import Adapters, open_adapters
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
+from shared.intake import UploadRejected
+from shared.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
+from shared.resilience import CircuitBreaker
+from shared.resilience.metrics import export_breaker_state
 from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
-from shared.web.problems import EXCEPTION_HANDLERS
+from shared.web.problems import EXCEPTION_HANDLERS, problem_response
+from shared.web.serve import make_server
 
 SERVICE = "gateway"
-# The largest per-type limit (csv, 100 MB) plus room for the multipart envelope.
-MAX_BODY = 101 * 1024 * 1024
+MULTIPART_MARGIN = 1024 * 1024
 
 
 def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> Litestar:
-    state = State({"settings": settings, "adapters": adapters})
+    state = State({"settings": settings, "adapters": adapters, "guard": None})
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         owned = state.adapters is None
         if owned:
             state.adapters = await open_adapters(settings, SERVICE)
-        wire(state)
+        wire(state, settings)
+        stopping = asyncio.Event()
+        watcher = asyncio.create_task(
+            state.upload_gate.shedder.watch_backlog(
+                state.adapters.js,
+                state.adapters.names.documents_stream,
+                settings.backlog_poll_seconds,
+                stopping,
+            )
+        )
         try:
             yield
         finally:
+            stopping.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(watcher, 5)
             if owned:
                 await state.adapters.close()
 
@@ -49,28 +79,117 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         return state.adapters.checks()
 
     return Litestar(
-        route_handlers=[DocumentsController, search_route, *ops_routes(checks)],
-        dependencies={"tenant": Provide(default_tenant, sync_to_thread=False)},
-        lifespan=[lifespan],
+        route_handlers=[
+            DocumentsController,
+            document_events,
+            search_route,
+            asyncapi_route,
+            *ops_routes(checks),
+        ],
+        dependencies={"tenant": Provide(caller_tenant, sync_to_thread=False)},
+        lifespan=[lifespan, bus_door_lifespan(state)],
         state=state,
-        middleware=[observe_requests(SERVICE)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        middleware=[
+            observe_requests(SERVICE),
+            security_headers,
+            make_guard(lambda: state.guard),
+        ],
+        exception_handlers={
+            UploadRejected: _rejected,
+            Overloaded: _overloaded,
+            **EXCEPTION_HANDLERS,  # type: ignore[dict-item]
+        },
         logging_config=None,
-        request_max_body_size=MAX_BODY,
-        openapi_config=OpenAPIConfig(title="SUM gateway", version="1", path="/schema"),
+        request_max_body_size=settings.largest_upload() + MULTIPART_MARGIN,
+        openapi_config=openapi_config(),
     )
 
 
-def default_tenant() -> str:
-    return "default"
+def make_gateway_server(settings: GatewaySettings, app: Litestar | None = None) -> uvicorn.Server:
+    server = make_server(app or create_app(settings), settings.host, settings.gateway_port)
+    # uvicorn would rewrite the client address from X-Forwarded-For for any loopback peer;
+    # the gateway decides itself, from SUM_TRUSTED_PROXIES (see edge.client_address).
+    server.config.proxy_headers = False
+    return server
 
 
-def wire(state: State) -> None:
+def caller_tenant(request: Request[Any, Any, Any]) -> str:
+    """The tenant of the API key that authenticated this request (set by the guard)."""
+    return tenant_of(request)
+
+
+def wire(state: State, settings: GatewaySettings) -> None:
     adapters: Adapters = state.adapters
     state.documents = PgDocuments(adapters.pool)
-    state.upload_deps = UploadDeps(
+    deps = AdmissionDeps(
         documents=state.documents,
-        objects=adapters.uploads,
+        objects=PipelinedObjectWriter(adapters.js, adapters.uploads, adapters.names.uploads_bucket),
         publisher=adapters.publisher,
         names=adapters.names,
+        policy=settings.intake_policy(),
+        scanner=build_scanner(settings),
+        idempotency=RedisIdempotency(adapters.redis, ttl_seconds=settings.idempotency_ttl_seconds),
+        spool_dir=settings.spool_dir,
+        spool_memory_bytes=settings.spool_memory_bytes,
+    )
+    state.admission_deps = deps  # the NATS front door admits through the same path
+    mb = 1024 * 1024
+    thresholds = Thresholds(
+        backlog={
+            "low": settings.shed_backlog_low,
+            "normal": settings.shed_backlog_normal,
+            "high": settings.shed_backlog_high,
+        },
+        memory_bytes={
+            "low": settings.shed_memory_low_mb * mb,
+            "normal": settings.shed_memory_normal_mb * mb,
+            "high": settings.shed_memory_high_mb * mb,
+        },
+    )
+    state.upload_gate = UploadGate(
+        slots=UploadSlots(settings.max_concurrent_uploads),
+        shedder=LoadShedder(thresholds),
+        deps=deps,
+    )
+    state.guard = GuardConfig(
+        authenticator=Authenticator(
+            PgApiKeys(adapters.pool), cache_seconds=settings.api_key_cache_seconds
+        ),
+        limiter=RedisRateLimiter(adapters.redis, fail_open=settings.rate_limit_fail_open),
+        upload_limit=RateLimit.parse(settings.rate_limit_uploads),
+        read_limit=RateLimit.parse(settings.rate_limit_reads),
+        trusted_proxies=parse_networks(settings.trusted_proxies),
+    )
+
+
+def build_scanner(settings: GatewaySettings) -> Scanner:
+    """EICAR detection always; clamd as well when SUM_CLAMD_URL names one."""
+    if not settings.clamd_url:
+        return EicarScanner()
+    clamd = ClamdScanner(
+        settings.clamd_url,
+        breaker=CircuitBreaker("clamd", on_state_change=export_breaker_state),
+        io_timeout=settings.clamd_timeout,
+        max_stream_bytes=settings.clamd_max_stream_bytes,
+    )
+    return CompositeScanner([EicarScanner(), clamd])
+
+
+def _rejected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    assert isinstance(exc, UploadRejected)
+    headers = {"Retry-After": "30"} if exc.retryable else None
+    return problem_response(
+        request, exc.status, exc.problem_type, exc.title, exc.detail, headers, **exc.extra
+    )
+
+
+def _overloaded(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    assert isinstance(exc, Overloaded)
+    return problem_response(
+        request,
+        503,
+        exc.slug,
+        "Service unavailable",
+        exc.detail,
+        {"Retry-After": str(exc.retry_after)},
     )

@@ -108,7 +108,8 @@ class RedisRateLimiter:
         *,
         prefix: str = "sum:ratelimit:",
         fail_open: bool = True,
-        timeout: float = 0.25,
+        # Generous enough for a new pool connection on a loaded host; only a hung Redis hits it.
+        timeout: float = 1.0,
     ) -> None:
         self._script = redis.register_script(GCRA_SCRIPT)
         self._prefix = prefix

@@ -1,81 +1,74 @@
-"""HTTP routes of the documents API. Thin: translate HTTP to plain handler calls and back."""
+"""The documents API: upload (see upload_routes.py), list, one document, its text, deletion.
+
+Every lookup is scoped to the caller's tenant: another tenant's document answers exactly like an
+unknown id (404), and so does a malformed id.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
-from litestar.datastructures import State, UploadFile
-from litestar.params import FromPath
+from litestar import Controller, Request, delete, get, post
+from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
-from services.gateway.repository import PgDocuments
-from services.gateway.schemas import DocumentView, Keyword, Links, UploadAccepted
-from services.gateway.uploads import UploadDeps, accept_upload
+from services.gateway.admission import ObjectWriter
+from services.gateway.guard import PRINCIPAL
+from services.gateway.openapi_docs import READ_PROBLEMS, UPLOAD_PROBLEMS, UploadOperation, problems
+from services.gateway.repository import Cursor, PgDocuments
+from services.gateway.schemas import (
+    DocumentPage,
+    DocumentText,
+    DocumentView,
+    Keyword,
+    Status,
+    UploadAccepted,
+)
+from services.gateway.settings import GatewaySettings
+from services.gateway.upload_routes import links, receive_upload
+from shared.events import Priority
 from shared.web.problems import Problem
 
 NOT_FOUND = "No document with this id."
+TERMINAL = frozenset({"processed", "failed"})
 
 
-def _links(document_id: str) -> Links:
-    return Links(self=f"/v1/documents/{document_id}")
+def not_found() -> Problem:
+    return Problem(404, "not-found", "Document not found", NOT_FOUND)
 
 
-async def _file_chunks(upload: UploadFile, size: int) -> AsyncIterator[bytes]:
-    while chunk := await upload.read(size):
-        yield chunk
-
-
-class DocumentsController(Controller):
-    path = "/v1/documents"
-    tags = ["documents"]
-
-    @post(
-        "/",
-        status_code=202,
-        summary="Upload a document",
-        description="multipart/form-data with a `file` part (txt, md, csv, json, html, pdf, docx).",
-    )
-    async def upload(self, request: Request[Any, Any, State], state: State) -> UploadAccepted:
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Problem(
-                400,
-                "missing-file",
-                "Missing file",
-                "Send the document as multipart/form-data in a part named 'file'.",
-            )
-        deps: UploadDeps = state.upload_deps
-        accepted = await accept_upload(
-            _file_chunks(upload, state.settings.upload_chunk_size), upload.filename, deps
-        )
-        return UploadAccepted(
-            id=accepted.id,
-            status="received",
-            sha256=accepted.sha256,
-            size=accepted.size,
-            duplicate=False,
-            links=_links(accepted.id),
-        )
-
-    @get("/{document_id:str}", summary="A document's status and, once processed, its memories")
-    async def read(self, document_id: FromPath[str], state: State) -> Response[DocumentView]:
-        documents: PgDocuments = state.documents
-        row = await documents.get("default", _parse_id(document_id))
-        if row is None:
-            raise Problem(404, "not-found", "Document not found", NOT_FOUND)
-        return Response(to_view(row))
-
-
-def _parse_id(document_id: str) -> str:
+def parse_id(document_id: str) -> str:
     try:
         return str(uuid.UUID(document_id))
     except ValueError:
-        # A malformed id is just another unknown id to the client.
-        raise Problem(404, "not-found", "Document not found", NOT_FOUND) from None
+        raise not_found() from None  # a malformed id is just another unknown id
+
+
+def tenant_of(request: Request[Any, Any, Any]) -> str:
+    return str(request.state[PRINCIPAL].tenant)
+
+
+def encode_cursor(row: dict[str, Any]) -> str:
+    raw = f"{row['created_at'].isoformat()}|{row['id']}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(text: str) -> Cursor:
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+        created_at, _, document_id = raw.partition("|")
+        return Cursor(datetime.fromisoformat(created_at), str(uuid.UUID(document_id)))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Problem(
+            400, "invalid-cursor", "Invalid cursor", "Use the next_cursor of a previous page."
+        ) from None
 
 
 def to_view(row: dict[str, Any]) -> DocumentView:
@@ -91,9 +84,10 @@ def to_view(row: dict[str, Any]) -> DocumentView:
         size=row["size_bytes"],
         sha256=row["sha256"],
         priority=row["priority"],
+        scan_status=row["scan_status"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        links=_links(document_id),
+        links=links(document_id),
         failure_reason=row.get("failure_reason"),
         failed_stage=row.get("failed_stage"),
         trace_id=row.get("trace_id"),
@@ -104,3 +98,126 @@ def to_view(row: dict[str, Any]) -> DocumentView:
         else None,
         summary_method=row.get("summary_method"),
     )
+
+
+class DocumentsController(Controller):
+    path = "/v1/documents"
+    tags = ["documents"]
+
+    @post(
+        "/",
+        status_code=202,
+        summary="Upload a document",
+        description=(
+            "txt, md, csv, json, html, pdf or docx, as multipart/form-data (`file` part) or as "
+            "the raw body with the document's Content-Type and `?filename=`. 202 for a new "
+            "document; 200 with `duplicate: true` when the tenant already has these bytes."
+        ),
+        operation_class=UploadOperation,
+        responses={
+            200: ResponseSpec(UploadAccepted, description="Already known: the existing document"),
+            **UPLOAD_PROBLEMS,
+        },
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        priority: FromQuery[Priority] = "normal",
+        filename: Annotated[str | None, QueryParameter(max_length=255)] = None,
+        idempotency_key: Annotated[
+            str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255)
+        ] = None,
+    ) -> Response[UploadAccepted]:
+        return await receive_upload(request, state.upload_gate, priority, filename, idempotency_key)
+
+    @get("/", summary="List the tenant's documents, newest first", responses=READ_PROBLEMS)
+    async def list_documents(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        status: FromQuery[Status | None] = None,
+        cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+    ) -> DocumentPage:
+        documents: PgDocuments = state.documents
+        after = decode_cursor(cursor) if cursor else None
+        rows = await documents.page(tenant_of(request), status=status, after=after, limit=limit + 1)
+        page = rows[:limit]
+        return DocumentPage(
+            items=[to_view(row) for row in page],
+            next_cursor=encode_cursor(page[-1]) if len(rows) > limit else None,
+        )
+
+    @get(
+        "/{document_id:str}",
+        summary="A document's status and, once processed, its summaries and keywords",
+        description="`?wait=SECONDS` holds the answer until the document is processed or "
+        "failed, or the time is up (long-poll).",
+        responses=READ_PROBLEMS,
+    )
+    async def read(
+        self,
+        request: Request[Any, Any, State],
+        state: State,
+        document_id: FromPath[str],
+        wait: Annotated[float, QueryParameter(ge=0, le=60)] = 0,
+    ) -> DocumentView:
+        documents: PgDocuments = state.documents
+        settings: GatewaySettings = state.settings
+        tenant, key = tenant_of(request), parse_id(document_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            row = await documents.get(tenant, key)
+            if row is None:
+                raise not_found()
+            if row["status"] in TERMINAL or loop.time() >= deadline:
+                return to_view(row)
+            await asyncio.sleep(min(settings.events_poll_seconds, deadline - loop.time()))
+
+    @get(
+        "/{document_id:str}/text",
+        summary="The text extracted from the document",
+        responses={**READ_PROBLEMS, **problems(409)},
+    )
+    async def text(
+        self, request: Request[Any, Any, State], state: State, document_id: FromPath[str]
+    ) -> DocumentText:
+        documents: PgDocuments = state.documents
+        key = parse_id(document_id)
+        row = await documents.text(tenant_of(request), key)
+        if row is None:
+            raise not_found()
+        if row["text"] is None:
+            raise Problem(
+                409,
+                "text-not-ready",
+                "Text not extracted yet",
+                f"The document is {row['status']}; its text is not available.",
+                document_status=row["status"],
+            )
+        return DocumentText(
+            id=key,
+            text=row["text"],
+            char_count=row["char_count"],
+            word_count=row["word_count"],
+            title=row["title"],
+            language=row["language"],
+        )
+
+    @delete(
+        "/{document_id:str}",
+        summary="Delete the document: its stored bytes, its row, its text and memories",
+        responses=READ_PROBLEMS,
+    )
+    async def remove(
+        self, request: Request[Any, Any, State], state: State, document_id: FromPath[str]
+    ) -> Response[None]:
+        documents: PgDocuments = state.documents
+        objects: ObjectWriter = state.upload_gate.deps.objects
+        object_name = await documents.delete(tenant_of(request), parse_id(document_id))
+        if object_name is None:
+            raise not_found()
+        await objects.delete(object_name)
+        return Response(None, status_code=204)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import msgspec
+
+Status = Literal["received", "ingested", "processed", "failed"]
+ScanStatus = Literal["clean", "unscanned"]
 
 
 class Links(msgspec.Struct):
     self: str
     text: str | None = None
+    events: str | None = None
 
 
 class Keyword(msgspec.Struct):
@@ -19,22 +24,27 @@ class Keyword(msgspec.Struct):
 
 class UploadAccepted(msgspec.Struct):
     id: str
-    status: str
+    status: Status
     sha256: str
     size: int
+    kind: str
+    filename: str
+    priority: Literal["high", "normal", "low"]
+    scan_status: ScanStatus
     duplicate: bool
     links: Links
 
 
 class DocumentView(msgspec.Struct, omit_defaults=True):
     id: str
-    status: str
+    status: Status
     filename: str
     content_type: str
     kind: str
     size: int
     sha256: str
     priority: str
+    scan_status: ScanStatus
     created_at: datetime
     updated_at: datetime
     links: Links
@@ -45,3 +55,36 @@ class DocumentView(msgspec.Struct, omit_defaults=True):
     summaries: dict[str, str] | None = None
     keywords: list[Keyword] | None = None
     summary_method: str | None = None
+
+
+class DocumentPage(msgspec.Struct):
+    items: list[DocumentView]
+    # Pass as ?cursor= for the next (older) page; null on the last page.
+    next_cursor: str | None
+
+
+class DocumentText(msgspec.Struct, omit_defaults=True):
+    id: str
+    text: str
+    char_count: int
+    word_count: int
+    title: str | None = None
+    language: str | None = None
+
+
+class StatusChange(msgspec.Struct, omit_defaults=True):
+    id: str
+    status: Status
+    terminal: bool
+    failure_reason: str | None = None
+    failed_stage: str | None = None
+
+
+class ProblemDetails(msgspec.Struct, omit_defaults=True):
+    """RFC 9457 problem details; some problems add fields (limit, detected, signature, …)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None

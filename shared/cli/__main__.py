@@ -5,13 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from shared.cli import backup, dev, migrate_cmd, restore, search_cmd, status_cmd, upload
+from shared.cli import (
+    backup,
+    dev,
+    keys,
+    migrate_cmd,
+    restore,
+    search_cmd,
+    status_cmd,
+    upload,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sumctl", description="Operate the SUM platform.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (migrate_cmd, dev, upload, status_cmd, search_cmd, backup, restore):
+    for module in (migrate_cmd, dev, keys, upload, status_cmd, search_cmd, backup, restore):
         module.register(commands)
     return parser
 

@@ -15,6 +15,12 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import asyncpg
+
+from shared.cli.keys import create_key
+from shared.config import CommonSettings, load_settings
+from shared.db.migrate import ensure_database, migrate
+
 SERVICES = ("monitor", "gateway", "ingest", "processor")
 COLOURS = {"gateway": 36, "ingest": 33, "processor": 35, "monitor": 32}
 
@@ -58,7 +64,29 @@ def _gateway_url() -> str:
     )
 
 
-async def _announce_when_ready(timeout: float = 60.0) -> None:
+DEV_TENANT = "dev"
+DEV_KEY_NAME = "make-run"
+
+
+async def _development_key() -> str:
+    """A fresh key of the ``dev`` tenant; the previous run's key is revoked (only one lives)."""
+    settings = load_settings(CommonSettings)
+    await ensure_database(settings.dsn())
+    await migrate(settings.dsn())
+    conn = await asyncpg.connect(settings.dsn())
+    try:
+        await conn.execute(
+            "UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND name = $2"
+            " AND revoked_at IS NULL",
+            DEV_TENANT,
+            DEV_KEY_NAME,
+        )
+        return (await create_key(conn, DEV_TENANT, DEV_KEY_NAME)).secret
+    finally:
+        await conn.close()
+
+
+async def _announce_when_ready(api_key: str, timeout: float = 60.0) -> None:
     url = _gateway_url()
 
     def ready() -> bool:
@@ -74,10 +102,13 @@ async def _announce_when_ready(timeout: float = 60.0) -> None:
             print("sumctl: the gateway is not ready yet; see its log lines above", flush=True)
             return
         await asyncio.sleep(0.25)
+    auth = f'-H "Authorization: Bearer {api_key}"'
     print(
         f"\n  SUM is up: gateway {url}  (API docs {url}/schema)\n"
-        f"  Try:  curl -F file=@README.md {url}/v1/documents\n"
-        f"  then: curl {url}/v1/documents/<id from the answer>\n"
+        f"  Development API key (tenant {DEV_TENANT!r}, replaced on the next run):\n"
+        f"    {api_key}\n"
+        f"  Try:  curl {auth} -F file=@README.md {url}/v1/documents\n"
+        f"  then: curl {auth} {url}/v1/documents/<id from the answer>\n"
         "  Ctrl-C stops everything.\n",
         flush=True,
     )
@@ -88,6 +119,7 @@ async def _supervise(raw: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
+    api_key = await _development_key()
     bindir = Path(sys.executable).parent
     procs: dict[str, asyncio.subprocess.Process] = {}
     pumps = []
@@ -102,7 +134,7 @@ async def _supervise(raw: bool) -> int:
         procs[name] = proc
         assert proc.stdout is not None
         pumps.append(asyncio.create_task(_pump(name, proc.stdout, raw)))
-    banner = asyncio.create_task(_announce_when_ready())
+    banner = asyncio.create_task(_announce_when_ready(api_key))
     exits = {asyncio.create_task(p.wait()): n for n, p in procs.items()}
     stop = asyncio.create_task(stopping.wait())
     done, _ = await asyncio.wait({stop, *exits}, return_when=asyncio.FIRST_COMPLETED)

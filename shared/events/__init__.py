@@ -10,6 +10,13 @@ from shared.events.documents import (
     DocumentReceivedV1,
     Priority,
 )
+from shared.events.submission import (
+    InlineBytes,
+    InlineText,
+    ObjectReference,
+    SubmitDocumentV1,
+    SubmitReplyV1,
+)
 
 __all__ = [
     "EVENT_SUBJECTS",
@@ -18,8 +25,13 @@ __all__ = [
     "DocumentIngestedV1",
     "DocumentProcessedV1",
     "DocumentReceivedV1",
+    "InlineBytes",
+    "InlineText",
     "Names",
+    "ObjectReference",
     "Priority",
+    "SubmitDocumentV1",
+    "SubmitReplyV1",
     "decode",
     "encode",
 ]

@@ -151,3 +151,22 @@ async def ensure_topology(
         for spec in stage_consumers(names, stage):
             await ensure_consumer(js, spec)
     return await ensure_bucket(js, names, replicas)
+
+
+def submissions_stream_config(names: Names, replicas: int = 1) -> StreamConfig:
+    """Submits published with JetStream to the NATS front door, kept until the gateway took them.
+
+    Work-queue retention: an acknowledged (or dead-lettered) submit is removed. The duplicate
+    window lets a producer retry a publish with the same ``Nats-Msg-Id`` safely.
+    """
+    namespace = names.namespace
+    return StreamConfig(
+        name=f"{namespace.upper()}_SUBMISSIONS",
+        subjects=[f"{namespace}.tenants.*.submit.*.durable"],
+        retention=RetentionPolicy.WORK_QUEUE,
+        max_age=7 * DAY,
+        duplicate_window=120.0,
+        storage=StorageType.FILE,
+        num_replicas=replicas,
+        discard=DiscardPolicy.OLD,
+    )

@@ -48,7 +48,9 @@ def document(topic: str) -> str:
 
 async def test_twenty_documents_reach_processed_with_their_own_summary(platform) -> None:
     started = time.perf_counter()
-    async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=platform.url("gateway"), headers=platform.auth, timeout=10
+    ) as client:
 
         async def upload(topic: str) -> str:
             files = {"file": (f"{topic}.txt", document(topic).encode(), "text/plain")}

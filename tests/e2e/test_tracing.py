@@ -9,7 +9,9 @@ pytestmark = pytest.mark.e2e
 
 
 async def test_one_trace_per_document_across_services(platform) -> None:
-    async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=10) as gateway:
+    async with httpx.AsyncClient(
+        base_url=platform.url("gateway"), headers=platform.auth, timeout=10
+    ) as gateway:
         answer = await gateway.post(
             "/v1/documents",
             files={

@@ -32,7 +32,9 @@ async def upload(client: httpx.AsyncClient, name: str) -> str:
 
 
 async def test_every_type_is_understood_and_searchable(platform, database_url: str) -> None:
-    async with httpx.AsyncClient(base_url=platform.url("gateway"), timeout=10) as client:
+    async with httpx.AsyncClient(
+        base_url=platform.url("gateway"), timeout=10, headers=platform.auth
+    ) as client:
         ids = {name: await upload(client, name) for name in [*EXPECTED_TEXT, *FAILING]}
 
         async def settled() -> dict[str, dict] | None:

@@ -18,6 +18,8 @@ BINARY_CONTROLS = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x1B)) + bytes(ra
 _BINARY_CONTROL_RE = re.compile(b"[" + re.escape(BINARY_CONTROLS) + b"]")
 _UTF16_OR_32_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
+_UTF32_LE_BOM = b"\xff\xfe\x00\x00"
+_BINARY_CONTROL_CHARS = dict.fromkeys(BINARY_CONTROLS)  # str.translate table: delete them
 
 
 def first_binary_control(data: bytes) -> int:
@@ -40,9 +42,10 @@ class TextCheck:
 
     def feed(self, chunk: bytes) -> None:
         if self._offset == 0 and chunk.startswith(_UTF16_OR_32_BOMS):
-            raise InvalidContent(
-                "UTF-16/UTF-32 text is not accepted; save the file as UTF-8", encoding="utf-16"
-            )
+            self._start_utf16(chunk)
+        if self.encoding.startswith("utf-16"):
+            self._feed_utf16(chunk)
+            return
         control = first_binary_control(chunk)
         if control >= 0:
             offset = self._offset + control
@@ -59,7 +62,35 @@ class TextCheck:
                 self._mid_sequence = bool(self._decoder.getstate()[0])
         self._offset += len(chunk)
 
+    def _start_utf16(self, chunk: bytes) -> None:
+        # Text kinds other than JSON may be UTF-16 with a byte-order mark (Windows "Unicode"
+        # exports); its bytes are full of NULs, so it is checked as decoded text instead.
+        if not self._allow_legacy or chunk.startswith(_UTF32_LE_BOM):
+            raise InvalidContent(
+                "this text is not UTF-8; save the file as UTF-8", encoding="utf-16/32"
+            )
+        self.encoding = "utf-16-le" if chunk.startswith(b"\xff\xfe") else "utf-16-be"
+        self._decoder = codecs.getincrementaldecoder(self.encoding)("strict")
+
+    def _feed_utf16(self, chunk: bytes) -> None:
+        try:
+            text = self._decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            raise InvalidContent(
+                f"invalid UTF-16 at offset {self._offset + exc.start}",
+                offset=self._offset + exc.start,
+            ) from None
+        if text and len(text.translate(_BINARY_CONTROL_CHARS)) != len(text):
+            raise BinaryContent("binary characters in UTF-16 text: this is not a text file")
+        self._offset += len(chunk)
+
     def finish(self) -> None:
+        if self.encoding.startswith("utf-16"):
+            try:
+                self._decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise InvalidContent("UTF-16 text ends in the middle of a character") from None
+            return
         if self.encoding == "utf-8" and self._mid_sequence:
             self._not_utf8(self._offset - len(self._decoder.getstate()[0]))
 

@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from shared.cli.keys import create_key
 from shared.db.migrate import ensure_database, migrate
 from tests.conftest import NATS_URL, PG_BASE, REDIS_URL, drop_database, drop_namespace, unique
 from tests.platform import Platform
@@ -40,8 +42,14 @@ async def ops_env() -> AsyncIterator[dict[str, str]]:
     dsn = f"{PG_BASE}/sum_test_{namespace}"
     await ensure_database(dsn)
     await migrate(dsn)
+    conn = await asyncpg.connect(dsn)
+    try:
+        api_key = (await create_key(conn, "default", "ops tests")).secret
+    finally:
+        await conn.close()
     try:
         yield {
+            "SUM_API_KEY": api_key,
             "SUM_NATS_URL": NATS_URL,
             "SUM_DATABASE_URL": dsn,
             "SUM_REDIS_URL": REDIS_URL,

@@ -77,8 +77,9 @@ async def bucket_contents(namespace: str, names: list[str], into: Path) -> dict[
         await nc.close()
 
 
-async def views(gateway: str, ids: list[str]) -> dict[str, dict]:
-    async with httpx.AsyncClient(base_url=gateway, timeout=10) as client:
+async def views(gateway: str, ids: list[str], api_key: str) -> dict[str, dict]:
+    headers = {"Authorization": f"Bearer {api_key}"}
+    async with httpx.AsyncClient(base_url=gateway, timeout=10, headers=headers) as client:
         return {i: (await client.get(f"/v1/documents/{i}")).json() for i in ids}
 
 
@@ -118,7 +119,9 @@ async def test_backup_wipe_restore_gives_back_everything(
     ids = {Path(d["path"]).name: d["id"] for d in documents}
     assert set(ids) == set(originals) - {"notes.bin"}
 
-    before_views = await views(ops_platform.url("gateway"), list(ids.values()))
+    before_views = await views(
+        ops_platform.url("gateway"), list(ids.values()), ops_env["SUM_API_KEY"]
+    )
     assert before_views[ids["résumé notes.txt"]]["filename"] == "résumé notes.txt"
     before_rows = await database_rows(dsn)
     assert len(before_rows["documents"]) == len(ids)
@@ -165,7 +168,10 @@ async def test_backup_wipe_restore_gives_back_everything(
 
     ops_platform.start("gateway")
     await ops_platform.wait_ready("gateway")
-    assert await views(ops_platform.url("gateway"), list(ids.values())) == before_views
+    assert (
+        await views(ops_platform.url("gateway"), list(ids.values()), ops_env["SUM_API_KEY"])
+        == before_views
+    )
     status = sumctl("status", ids["orchard.txt"], "--json")
     assert status.returncode == 0 and "orchard" in json.loads(status.stdout)["summary"]
 

@@ -38,10 +38,11 @@ async def add_document(pool: asyncpg.Pool, store: ObjectStore, age_days: float) 
     await pool.execute(
         """INSERT INTO documents (id, tenant, filename, content_type, kind, size_bytes, sha256,
                                   object_name, status, created_at)
-           VALUES ($1, 'retention', 'a.txt', 'text/plain', 'txt', 14, 'x', $2, 'processed', $3)""",
+           VALUES ($1, 'retention', 'a.txt', 'text/plain', 'txt', 14, $4, $2, 'processed', $3)""",
         document_id,
         name,
         created,
+        document_id.replace("-", ""),  # a digest unique per document, as real ones are
     )
     await pool.execute(
         """INSERT INTO document_texts (document_id, text, char_count, word_count)

@@ -1,7 +1,7 @@
 import pytest
 from intake_samples import elf_bytes, inspect, minimal_pdf, png_bytes
 
-from shared.intake import InvalidContent, UnsupportedType
+from shared.intake import BinaryContent, InvalidContent, UnsupportedType
 
 MARKDOWN = "# Título\n\nSome *markdown* with a [link](https://example.org).\n\n- item\n".encode()
 
@@ -60,6 +60,17 @@ async def test_a_text_name_on_another_format_is_a_415_naming_it(
     assert caught.value.extra["detected"].startswith(detected_prefix)
 
 
-async def test_utf16_text_gets_a_clear_message() -> None:
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be"])
+async def test_utf16_text_with_a_byte_order_mark_is_text(codec: str) -> None:
+    data = "\ufeffGrüße aus der Stadt.\n".encode(codec)
+    if codec == "utf-16":
+        data = data[2:]  # the codec wrote its own BOM before ours
+    inspection = await inspect("a.txt", data, chunk_size=5)
+    assert inspection.encoding.startswith("utf-16")
+
+
+async def test_utf16_json_and_binary_utf16_get_clear_messages() -> None:
     with pytest.raises(InvalidContent, match="UTF-8"):
-        await inspect("a.txt", "hello".encode("utf-16"))
+        await inspect("a.json", '{"a": 1}'.encode("utf-16"))
+    with pytest.raises(BinaryContent):
+        await inspect("a.txt", "ok\x00\x01binary".encode("utf-16"))

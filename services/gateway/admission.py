@@ -1,0 +1,264 @@
+"""Admitting one upload into SUM, whatever door it came through (HTTP or the NATS front door).
+
+    admission = await admit(chunks, filename="a.pdf", declared_type="application/pdf",
+                            tenant="acme", priority="normal", idempotency_key=None, deps=deps)
+
+One pass over the bytes: the ``UploadInspector`` hashes, sniffs, counts against the kind's limit,
+checks the content and scans for malware while the chunks are spooled (to memory up to a small
+size, then to disk; never the whole upload in memory). Only an accepted upload is stored: the
+object goes to the bucket, the row is inserted, and ``DocumentReceivedV1`` is published with the
+message id ``received:<id>``. A refusal raises ``UploadRejected`` with nothing stored or published.
+
+The same bytes from the same tenant are one document: a repeat answers the existing document with
+``duplicate=True``; two identical uploads racing both store an object, the unique index on
+(tenant, sha256) lets exactly one row in, and the loser deletes its object.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any, Protocol
+
+import msgspec
+
+from services.gateway.repository import DuplicateDocument, NewDocument, StoredDocument
+from shared.events import DocumentReceivedV1, Names, Priority
+from shared.intake import Infected, Inspection, IntakePolicy, UploadInspector, UploadRejected
+from shared.intake.scanning import Scanner
+from shared.telemetry import metrics
+from shared.telemetry.propagation import current_trace_id, tag_document
+
+log = logging.getLogger(__name__)
+
+
+class Admission(msgspec.Struct, frozen=True, kw_only=True):
+    document_id: str
+    tenant: str
+    status: str  # "received" for a new document; the existing document's status for a duplicate
+    sha256: str
+    size: int
+    kind: str
+    filename: str
+    content_type: str
+    priority: Priority
+    scan_status: str  # "clean" or "unscanned" (scanner down and fail-open)
+    duplicate: bool
+    replayed: bool = False  # the stored first answer to a repeated Idempotency-Key
+
+
+class DocumentStore(Protocol):
+    async def insert(self, doc: NewDocument) -> None:
+        """Raises DuplicateDocument when the tenant already has a row with this sha256."""
+
+    async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None: ...
+
+
+class ObjectWriter(Protocol):
+    async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
+
+    async def delete(self, name: str) -> None: ...
+
+
+class Publisher(Protocol):
+    async def publish(
+        self,
+        subject: str,
+        event: msgspec.Struct,
+        msg_id: str,
+        headers: dict[str, str] | None = None,
+    ) -> int: ...
+
+
+class IdempotencyStore(Protocol):
+    async def recall(self, tenant: str, key: str, answer_type: type[Admission]) -> Any: ...
+
+    async def remember(self, tenant: str, key: str, answer: msgspec.Struct) -> None: ...
+
+
+@dataclass
+class AdmissionDeps:
+    documents: DocumentStore
+    objects: ObjectWriter
+    publisher: Publisher
+    names: Names
+    policy: IntakePolicy
+    scanner: Scanner | None
+    idempotency: IdempotencyStore | None = None
+    spool_dir: str | None = None
+    # Uploads up to this size stay in memory while spooled; larger ones go to a temporary file.
+    spool_memory_bytes: int = 1024 * 1024
+
+
+async def admit(
+    chunks: AsyncIterator[bytes],
+    *,
+    filename: str | None,
+    declared_type: str | None,
+    tenant: str,
+    priority: Priority,
+    idempotency_key: str | None,
+    deps: AdmissionDeps,
+    origin: str | None = None,
+) -> Admission:
+    """Inspect, store, record and announce one upload; raises UploadRejected on refusal.
+
+    ``origin`` (the client address, or the NATS subject) only goes into the audit log line.
+    """
+    if idempotency_key and deps.idempotency is not None:
+        first = await deps.idempotency.recall(tenant, idempotency_key, Admission)
+        if first is not None:
+            return msgspec.structs.replace(first, replayed=True)
+    with tempfile.SpooledTemporaryFile(
+        max_size=deps.spool_memory_bytes, dir=deps.spool_dir
+    ) as spool:
+        try:
+            inspection = await _inspect_and_spool(chunks, spool, filename, declared_type, deps)
+        except UploadRejected as refusal:
+            _record_refusal(refusal, filename, tenant, origin)
+            raise
+        admission = await _store(spool, inspection, tenant, priority, deps)
+    if idempotency_key and deps.idempotency is not None:
+        await deps.idempotency.remember(tenant, idempotency_key, admission)
+    return admission
+
+
+async def _inspect_and_spool(
+    chunks: AsyncIterator[bytes],
+    spool: IO[bytes],
+    filename: str | None,
+    declared_type: str | None,
+    deps: AdmissionDeps,
+) -> Inspection:
+    inspector = UploadInspector(
+        filename, declared_type, deps.policy, deps.scanner, spill_dir=deps.spool_dir
+    )
+    async with inspector:
+        async for chunk in chunks:
+            await inspector.feed(chunk)
+            spool.write(chunk)
+        return await inspector.finish()
+
+
+async def _store(
+    spool: IO[bytes], inspection: Inspection, tenant: str, priority: Priority, deps: AdmissionDeps
+) -> Admission:
+    existing = await deps.documents.find_by_sha256(tenant, inspection.sha256)
+    if existing is not None:
+        return _duplicate(existing, tenant)
+    document_id = str(uuid.uuid4())
+    tag_document(document_id)
+    object_name = f"{tenant}/{document_id}"
+    spool.seek(0)
+    await deps.objects.put(object_name, spool, sha256_hex=inspection.sha256)
+    try:
+        await deps.documents.insert(_row(document_id, object_name, inspection, tenant, priority))
+    except DuplicateDocument:
+        await deps.objects.delete(object_name)
+        winner = await deps.documents.find_by_sha256(tenant, inspection.sha256)
+        if winner is None:  # the winner was deleted in between: extremely unlikely, retryable
+            raise
+        return _duplicate(winner, tenant)
+    except BaseException:
+        await deps.objects.delete(object_name)
+        raise
+    await _announce(document_id, object_name, inspection, tenant, priority, deps)
+    return Admission(
+        document_id=document_id,
+        tenant=tenant,
+        status="received",
+        sha256=inspection.sha256,
+        size=inspection.size,
+        kind=inspection.kind,
+        filename=inspection.filename,
+        content_type=inspection.content_type,
+        priority=priority,
+        scan_status=inspection.scan_status,
+        duplicate=False,
+    )
+
+
+def _row(
+    document_id: str, object_name: str, inspection: Inspection, tenant: str, priority: Priority
+) -> NewDocument:
+    return NewDocument(
+        id=document_id,
+        tenant=tenant,
+        filename=inspection.filename,
+        content_type=inspection.content_type,
+        kind=inspection.kind,
+        size=inspection.size,
+        sha256=inspection.sha256,
+        object_name=object_name,
+        priority=priority,
+        trace_id=current_trace_id(),
+        scan_status=inspection.scan_status,
+        detected_mime=inspection.detected_mime,
+    )
+
+
+async def _announce(
+    document_id: str,
+    object_name: str,
+    inspection: Inspection,
+    tenant: str,
+    priority: Priority,
+    deps: AdmissionDeps,
+) -> None:
+    event = DocumentReceivedV1(
+        document_id=document_id,
+        tenant=tenant,
+        filename=inspection.filename,
+        content_type=inspection.content_type,
+        kind=inspection.kind,
+        size=inspection.size,
+        sha256=inspection.sha256,
+        object_name=object_name,
+        received_at=datetime.now(UTC),
+        priority=priority,
+    )
+    # The row is committed: if this publish fails, the gateway's reconciler re-publishes it.
+    await deps.publisher.publish(
+        deps.names.subject(DocumentReceivedV1, priority), event, msg_id=f"received:{document_id}"
+    )
+    metrics.upload_bytes.labels("gateway").inc(inspection.size)
+    metrics.documents.labels("gateway", "accepted").inc()
+
+
+def _record_refusal(
+    refusal: UploadRejected, filename: str | None, tenant: str, origin: str | None
+) -> None:
+    metrics.documents.labels("gateway", f"rejected-{refusal.problem_type}").inc()
+    if isinstance(refusal, Infected):
+        # The audit line: who sent what, and what was found. Nothing of the file was kept.
+        log.warning(
+            "audit: infected upload refused",
+            extra={
+                "audit": "upload-infected",
+                "tenant": tenant,
+                "upload_name": filename,
+                "signature": refusal.extra.get("signature"),
+                "engine": refusal.extra.get("engine"),
+                "origin": origin,
+            },
+        )
+
+
+def _duplicate(existing: StoredDocument, tenant: str) -> Admission:
+    return Admission(
+        document_id=existing.id,
+        tenant=tenant,
+        status=existing.status,
+        sha256=existing.sha256,
+        size=existing.size,
+        kind=existing.kind,
+        filename=existing.filename,
+        content_type=existing.content_type,
+        priority=existing.priority,  # type: ignore[arg-type]
+        scan_status=existing.scan_status,
+        duplicate=True,
+    )

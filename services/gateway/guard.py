@@ -1,0 +1,129 @@
+"""The gate every API request passes before any route code runs: an API key, then its rate limit.
+
+Only ``/health/*``, ``/metrics``, ``/schema`` and ``/asyncapi.yaml`` are open. A refusal is
+answered here (401, 429, 503), before a byte of an upload body is read. The caller's
+``Principal`` and address are put in the request state for the routes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.gateway.auth import Authenticator, Unauthenticated
+from services.gateway.edge import IPNetwork, client_address, send_problem
+from services.gateway.ratelimit import (
+    RateLimit,
+    RateLimitDecision,
+    RateLimiterUnavailable,
+    RedisRateLimiter,
+)
+
+OPEN_PATHS = ("/health/", "/metrics", "/schema", "/asyncapi.yaml")
+PRINCIPAL = "principal"
+CLIENT_IP = "client_ip"
+
+
+@dataclass
+class GuardConfig:
+    authenticator: Authenticator
+    limiter: RedisRateLimiter
+    upload_limit: RateLimit
+    read_limit: RateLimit
+    trusted_proxies: tuple[IPNetwork, ...]
+
+
+# The adapters open in the app's lifespan, after the middleware stack is built: read them late.
+GuardConfigProvider = Callable[[], "GuardConfig | None"]
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _is_upload(scope: Scope) -> bool:
+    return scope.get("method") == "POST" and str(scope.get("path", "")).rstrip("/") == (
+        "/v1/documents"
+    )
+
+
+def make_guard(get_config: GuardConfigProvider) -> Callable[[ASGIApp], ASGIApp]:
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http":
+                await app(scope, receive, send)
+                return
+            config = get_config()
+            path = str(scope.get("path", ""))
+            state = scope.setdefault("state", {})
+            state[CLIENT_IP] = client_address(scope, config.trusted_proxies if config else ())
+            if path.startswith(OPEN_PATHS) or config is None:
+                await app(scope, receive, send)
+                return
+            try:
+                principal = await config.authenticator.authenticate(
+                    _header(scope, b"authorization")
+                )
+            except Unauthenticated as exc:
+                await send_problem(
+                    scope,
+                    send,
+                    401,
+                    "unauthorized",
+                    "Unauthorized",
+                    exc.detail,
+                    {"WWW-Authenticate": 'Bearer realm="sum"'},
+                )
+                return
+            state[PRINCIPAL] = principal
+            upload = _is_upload(scope)
+            limit = config.upload_limit if upload else config.read_limit
+            bucket = "upload" if upload else "read"
+            try:
+                decision = await config.limiter.check(f"{principal.key_prefix}:{bucket}", limit)
+            except RateLimiterUnavailable:
+                await send_problem(
+                    scope,
+                    send,
+                    503,
+                    "rate-limiter-unavailable",
+                    "Service unavailable",
+                    "the rate limiter is unavailable; try again shortly",
+                    {"Retry-After": "5"},
+                )
+                return
+            if not decision.allowed:
+                await send_problem(
+                    scope,
+                    send,
+                    429,
+                    "rate-limited",
+                    "Too many requests",
+                    f"this API key may make {limit.requests} {bucket} requests per "
+                    f"{limit.period_seconds:g} s",
+                    decision.headers(),
+                )
+                return
+            await app(scope, receive, _with_rate_headers(send, decision))
+
+        return wrapped
+
+    return middleware
+
+
+def _with_rate_headers(send: Send, decision: RateLimitDecision) -> Send:
+    if decision.degraded:
+        return send  # no decision was made: claim no budget
+    extra = [(k.lower().encode(), v.encode()) for k, v in decision.headers().items()]
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", []), *extra]
+        await send(message)
+
+    return sending
