@@ -14,13 +14,14 @@ import msgspec
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
-from prometheus_client import Counter as PromCounter
-from prometheus_client import Histogram
+from prometheus_client import Gauge, Histogram
 
 from shared.events import Names
 
-pipeline_events = PromCounter(
-    "sum_pipeline_events", "Document events seen on the bus, by status", ["status"]
+pipeline_documents = Gauge(
+    "sum_pipeline_documents",
+    "Documents that reached each status since the monitor started (events seen on the bus)",
+    ["status"],
 )
 pipeline_latency = Histogram(
     "sum_pipeline_latency_seconds",
@@ -49,7 +50,7 @@ class PipelineCounts:
         if status not in STATUSES:
             return
         self.by_status[status] += 1
-        pipeline_events.labels(status).inc()
+        pipeline_documents.labels(status).set(self.by_status[status])
         if document_id is None:
             return
         if status == "received":
