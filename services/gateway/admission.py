@@ -57,6 +57,8 @@ class DocumentStore(Protocol):
 
     async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None: ...
 
+    async def exists(self, tenant: str, document_id: str) -> bool: ...
+
 
 class ObjectWriter(Protocol):
     async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
@@ -77,7 +79,9 @@ class Publisher(Protocol):
 class IdempotencyStore(Protocol):
     async def recall(self, tenant: str, key: str, answer_type: type[Admission]) -> Any: ...
 
-    async def remember(self, tenant: str, key: str, answer: msgspec.Struct) -> None: ...
+    async def remember(
+        self, tenant: str, key: str, answer: msgspec.Struct, *, replace: bool = False
+    ) -> None: ...
 
 
 @dataclass
@@ -109,10 +113,13 @@ async def admit(
 
     ``origin`` (the client address, or the NATS subject) only goes into the audit log line.
     """
+    stale_answer = False
     if idempotency_key and deps.idempotency is not None:
         first = await deps.idempotency.recall(tenant, idempotency_key, Admission)
         if first is not None:
-            return msgspec.structs.replace(first, replayed=True)
+            if await deps.documents.exists(tenant, first.document_id):
+                return msgspec.structs.replace(first, replayed=True)
+            stale_answer = True  # its document was deleted since: this is a new upload
     with tempfile.SpooledTemporaryFile(
         max_size=deps.spool_memory_bytes, dir=deps.spool_dir
     ) as spool:
@@ -123,7 +130,7 @@ async def admit(
             raise
         admission = await _store(spool, inspection, tenant, priority, deps)
     if idempotency_key and deps.idempotency is not None:
-        await deps.idempotency.remember(tenant, idempotency_key, admission)
+        await deps.idempotency.remember(tenant, idempotency_key, admission, replace=stale_answer)
     return admission
 
 
