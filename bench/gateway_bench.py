@@ -52,8 +52,11 @@ class Http:
     async def __aexit__(self, *exc: object) -> None:
         self.writer.close()
 
-    async def post(self, path: str, content_type: str, body: bytes | Path) -> tuple[int, bytes]:
-        size = os.path.getsize(body) if isinstance(body, Path) else len(body)
+    async def post(
+        self, path: str, content_type: str, body: bytes | Path, size: int | None = None
+    ) -> tuple[int, bytes]:
+        """Send ``body`` (bytes, or a file of ``size`` bytes streamed from disk)."""
+        size = len(body) if isinstance(body, bytes) else size
         self.writer.write(
             f"POST {path} HTTP/1.1\r\nHost: bench\r\n{self.extra}Content-Type: {content_type}\r\n"
             f"Content-Length: {size}\r\n\r\n".encode()
@@ -135,42 +138,48 @@ async def small_uploads(port: int, headers: dict[str, str], path: str) -> dict[s
 
 
 async def large_uploads(
-    port: int, headers: dict[str, str], pid: int, files: list[Path], content_type: str, suffix: str
+    port: int,
+    headers: dict[str, str],
+    pid: int,
+    files: list[tuple[Path, int]],
+    content_type: str,
+    suffix: str,
 ) -> dict[str, float]:
-    async def one(path: Path) -> None:
+    async def one(path: Path, size: int) -> None:
         async with Http(port, headers) as http:
             status, answer = await http.post(
-                f"/v1/documents?filename={path.stem}.{suffix}", content_type, path
+                f"/v1/documents?filename={path.stem}.{suffix}", content_type, path, size
             )
             assert status == 202, (status, answer[:300])
 
-    total = sum(path.stat().st_size for path in files)
+    total = sum(size for _, size in files)
     with RssSampler(pid) as memory:
         started = time.perf_counter()
-        await asyncio.gather(*(one(path) for path in files))
+        await asyncio.gather(*(one(path, size) for path, size in files))
         elapsed = time.perf_counter() - started
     return {"mb_per_s": round(total / MB / elapsed, 1), "rss_growth_mib": memory.growth_mib}
 
 
-def big_csv(folder: Path, size: int) -> Path:
+def big_csv(folder: Path, size: int) -> tuple[Path, int]:
     path = folder / "big.csv"
     block = b"".join(b"%d,item %d,%d.25,plain words here\n" % (n, n, n * 7) for n in range(20000))
     with path.open("wb") as out:
         out.write(b"id,name,value,note\n")
         while out.tell() < size:
             out.write(block)
-    return path
+        return path, out.tell()
 
 
-def big_pdf(folder: Path, index: int, size: int) -> Path:
+def big_pdf(folder: Path, index: int, size: int) -> tuple[Path, int]:
     stream = os.urandom(size)
     head = (
         b"%%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n<< /Length %d >>\nstream\n"
         % (len(stream))
     )
     path = folder / f"paper{index}.pdf"
-    path.write_bytes(head + stream + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
-    return path
+    content = head + stream + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    path.write_bytes(content)
+    return path, len(content)
 
 
 def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
@@ -220,7 +229,9 @@ async def cleanup(dsn: str, namespace: str) -> None:
     await nc.close()
 
 
-async def run_config(malloc: str, folder: Path, csv: Path, pdfs: list[Path]) -> None:
+async def run_config(
+    malloc: str, folder: Path, csv: tuple[Path, int], pdfs: list[tuple[Path, int]]
+) -> None:
     namespace = f"bench{uuid.uuid4().hex[:8]}"
     dsn = f"postgresql://postgres@127.0.0.1:5432/sum_{namespace}"
     env = {**os.environ, **(MALLOC_TUNED if malloc == "tuned" else {}), "OTEL_SDK_DISABLED": "true"}
