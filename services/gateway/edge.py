@@ -7,7 +7,6 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from collections.abc import Callable
 
 from litestar.types import (
     ASGIApp,
@@ -138,9 +137,6 @@ async def send_problem(
     await send(start)
     end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
     await send(end)
-
-
-Middleware = Callable[[ASGIApp], ASGIApp]
 
 
 def complete_allow_header(app: ASGIApp) -> ASGIApp:
