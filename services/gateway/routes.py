@@ -19,7 +19,6 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
-from services.gateway.admission import ObjectWriter
 from services.gateway.guard import PRINCIPAL
 from services.gateway.openapi_docs import (
     API_KEY_REQUIRED,
@@ -28,6 +27,7 @@ from services.gateway.openapi_docs import (
     UploadOperation,
     problems,
 )
+from services.gateway.ports import ObjectWriter
 from services.gateway.repository import Cursor, PgDocuments
 from services.gateway.schemas import (
     DocumentPage,
