@@ -20,20 +20,21 @@ import logging
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any, Protocol
+from typing import IO
 
 import msgspec
 
+from services.gateway.ports import AdmissionDeps
 from services.gateway.repository import DuplicateDocument, NewDocument, StoredDocument
-from shared.events import DocumentReceivedV1, Names, Priority
-from shared.intake import Infected, Inspection, IntakePolicy, UploadInspector, UploadRejected
-from shared.intake.scanning import Scanner
+from shared.events import DocumentReceivedV1, Priority
+from shared.intake import Infected, Inspection, UploadInspector, UploadRejected
 from shared.telemetry import metrics
 from shared.telemetry.propagation import current_trace_id, tag_document
 
 log = logging.getLogger(__name__)
+
+__all__ = ["Admission", "AdmissionDeps", "admit"]
 
 
 class Admission(msgspec.Struct, frozen=True, kw_only=True):
@@ -51,49 +52,6 @@ class Admission(msgspec.Struct, frozen=True, kw_only=True):
     replayed: bool = False  # the stored first answer to a repeated Idempotency-Key
 
 
-class DocumentStore(Protocol):
-    async def insert(self, doc: NewDocument) -> None:
-        """Raises DuplicateDocument when the tenant already has a row with this sha256."""
-
-    async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None: ...
-
-
-class ObjectWriter(Protocol):
-    async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
-
-    async def delete(self, name: str) -> None: ...
-
-
-class Publisher(Protocol):
-    async def publish(
-        self,
-        subject: str,
-        event: msgspec.Struct,
-        msg_id: str,
-        headers: dict[str, str] | None = None,
-    ) -> int: ...
-
-
-class IdempotencyStore(Protocol):
-    async def recall(self, tenant: str, key: str, answer_type: type[Admission]) -> Any: ...
-
-    async def remember(self, tenant: str, key: str, answer: msgspec.Struct) -> None: ...
-
-
-@dataclass
-class AdmissionDeps:
-    documents: DocumentStore
-    objects: ObjectWriter
-    publisher: Publisher
-    names: Names
-    policy: IntakePolicy
-    scanner: Scanner | None
-    idempotency: IdempotencyStore | None = None
-    spool_dir: str | None = None
-    # Uploads up to this size stay in memory while spooled; larger ones go to a temporary file.
-    spool_memory_bytes: int = 1024 * 1024
-
-
 async def admit(
     chunks: AsyncIterator[bytes],
     *,
@@ -109,10 +67,13 @@ async def admit(
 
     ``origin`` (the client address, or the NATS subject) only goes into the audit log line.
     """
+    stale_answer = False
     if idempotency_key and deps.idempotency is not None:
         first = await deps.idempotency.recall(tenant, idempotency_key, Admission)
         if first is not None:
-            return msgspec.structs.replace(first, replayed=True)
+            if await deps.documents.exists(tenant, first.document_id):
+                return msgspec.structs.replace(first, replayed=True)
+            stale_answer = True  # its document was deleted since: this is a new upload
     with tempfile.SpooledTemporaryFile(
         max_size=deps.spool_memory_bytes, dir=deps.spool_dir
     ) as spool:
@@ -123,7 +84,7 @@ async def admit(
             raise
         admission = await _store(spool, inspection, tenant, priority, deps)
     if idempotency_key and deps.idempotency is not None:
-        await deps.idempotency.remember(tenant, idempotency_key, admission)
+        await deps.idempotency.remember(tenant, idempotency_key, admission, replace=stale_answer)
     return admission
 
 

@@ -17,7 +17,7 @@ from services.gateway.admission import AdmissionDeps
 from services.gateway.auth import Authenticator, PgApiKeys
 from services.gateway.backpressure import LoadShedder, Overloaded, Thresholds, UploadSlots
 from services.gateway.busdoor.wiring import asyncapi_route, bus_door_lifespan
-from services.gateway.edge import parse_networks, security_headers
+from services.gateway.edge import complete_allow_header, parse_networks, security_headers
 from services.gateway.events_route import document_events
 from services.gateway.guard import GuardConfig, make_guard
 from services.gateway.idempotency import RedisIdempotency
@@ -93,6 +93,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
             observe_requests(SERVICE),
             security_headers,
             make_guard(lambda: state.guard),
+            complete_allow_header,
         ],
         exception_handlers={
             UploadRejected: _rejected,

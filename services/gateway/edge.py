@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Callable
+import re
 
 from litestar.types import (
     ASGIApp,
@@ -139,4 +139,37 @@ async def send_problem(
     await send(end)
 
 
-Middleware = Callable[[ASGIApp], ASGIApp]
+def complete_allow_header(app: ASGIApp) -> ASGIApp:
+    """Litestar's automatic OPTIONS answer lists only the methods of the first handler registered
+    on a path; list every method of the route, as the OpenAPI document does."""
+
+    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "OPTIONS":
+            await app(scope, receive, send)
+            return
+        template = _untyped(str(scope.get("path_template", "")))
+        methods = sorted(
+            {
+                method
+                for route in getattr(scope.get("app"), "routes", [])
+                if _untyped(route.path) == template
+                for method in getattr(route, "methods", ())
+            }
+        )
+
+        async def send_full_allow(message: Message) -> None:
+            if message["type"] == "http.response.start" and methods:
+                message["headers"] = [
+                    *(h for h in message.get("headers", []) if h[0].lower() != b"allow"),
+                    (b"allow", ", ".join(methods).encode()),
+                ]
+            await send(message)
+
+        await app(scope, receive, send_full_allow)
+
+    return wrapped
+
+
+def _untyped(path: str) -> str:
+    """``/v1/documents/{document_id:str}`` → ``/v1/documents/{document_id}``."""
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)

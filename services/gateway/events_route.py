@@ -14,13 +14,14 @@ from typing import Any
 import msgspec
 from litestar import Request, get
 from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from services.gateway.openapi_docs import READ_PROBLEMS
+from services.gateway.openapi_docs import API_KEY_REQUIRED, READ_PROBLEMS
 from services.gateway.repository import PgDocuments
 from services.gateway.routes import TERMINAL, not_found, parse_id, tenant_of
-from services.gateway.schemas import StatusChange
+from services.gateway.schemas import StatusChange, StatusEvent
 from services.gateway.settings import GatewaySettings
 
 
@@ -62,7 +63,16 @@ async def _changes(
     "/v1/documents/{document_id:str}/events",
     summary="Status changes of a document as Server-Sent Events, until it is processed or failed",
     tags=["documents"],
-    responses=READ_PROBLEMS,
+    security=API_KEY_REQUIRED,
+    responses={
+        200: ResponseSpec(
+            data_container=StatusEvent,
+            media_type="text/event-stream",
+            description="`event: status` messages, each `data` a JSON StatusChange",
+            generate_examples=False,
+        ),
+        **READ_PROBLEMS,
+    },
 )
 async def document_events(
     request: Request[Any, Any, State], state: State, document_id: FromPath[str]

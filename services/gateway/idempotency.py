@@ -47,11 +47,14 @@ class RedisIdempotency:
         except msgspec.DecodeError:
             return None  # written by an incompatible version: treat as absent
 
-    async def remember(self, tenant: str, key: str, answer: msgspec.Struct) -> None:
-        """Keep the first answer only (SET NX): a racing retry never overwrites it."""
+    async def remember(
+        self, tenant: str, key: str, answer: msgspec.Struct, *, replace: bool = False
+    ) -> None:
+        """Keep the first answer only (SET NX): a racing retry never overwrites it. ``replace``
+        overwrites an answer whose document has been deleted."""
         try:
             await self._redis.set(
-                self._key(tenant, key), msgspec.json.encode(answer), ex=self._ttl, nx=True
+                self._key(tenant, key), msgspec.json.encode(answer), ex=self._ttl, nx=not replace
             )
         except (RedisError, OSError, TimeoutError) as exc:
             log.warning("idempotency store unavailable, answer not kept: %r", exc)

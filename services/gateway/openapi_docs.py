@@ -68,8 +68,14 @@ class UploadOperation(Operation):
         )
         content = {"multipart/form-data": OpenAPIMediaType(schema=form)}
         for mime in sorted(set(CANONICAL_MIME.values())):
-            content[mime] = OpenAPIMediaType(schema=_BINARY)
+            # A JSON document may be any JSON value; the other kinds are bytes.
+            schema = Schema() if mime == "application/json" else _BINARY
+            content[mime] = OpenAPIMediaType(schema=schema)
         self.request_body = RequestBody(content=content, required=True)
+
+
+# On the API routes only: /health/*, /metrics and /schema are open.
+API_KEY_REQUIRED: list[dict[str, list[str]]] = [{"apiKey": []}]
 
 
 def openapi_config() -> OpenAPIConfig:
@@ -87,5 +93,4 @@ def openapi_config() -> OpenAPIConfig:
                 "apiKey": SecurityScheme(type="http", scheme="bearer", description="sum_… key")
             }
         ),
-        security=[{"apiKey": []}],
     )

@@ -106,6 +106,12 @@ class PgDocuments:
             scan_status=row["scan_status"],
         )
 
+    async def exists(self, tenant: str, document_id: str) -> bool:
+        found = await self.pool.fetchval(
+            "SELECT 1 FROM documents WHERE id = $1 AND tenant = $2", document_id, tenant
+        )
+        return found is not None
+
     async def get(self, tenant: str, document_id: str) -> dict[str, Any] | None:
         row = await self.pool.fetchrow(
             """SELECT d.*, m.summaries, m.keywords, m.method AS summary_method,

@@ -19,9 +19,15 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
-from services.gateway.admission import ObjectWriter
 from services.gateway.guard import PRINCIPAL
-from services.gateway.openapi_docs import READ_PROBLEMS, UPLOAD_PROBLEMS, UploadOperation, problems
+from services.gateway.openapi_docs import (
+    API_KEY_REQUIRED,
+    READ_PROBLEMS,
+    UPLOAD_PROBLEMS,
+    UploadOperation,
+    problems,
+)
+from services.gateway.ports import ObjectWriter
 from services.gateway.repository import Cursor, PgDocuments
 from services.gateway.schemas import (
     DocumentPage,
@@ -103,6 +109,7 @@ def to_view(row: dict[str, Any]) -> DocumentView:
 class DocumentsController(Controller):
     path = "/v1/documents"
     tags = ["documents"]
+    security = API_KEY_REQUIRED
 
     @post(
         "/",
@@ -153,7 +160,8 @@ class DocumentsController(Controller):
         "/{document_id:str}",
         summary="A document's status and, once processed, its summaries and keywords",
         description="`?wait=SECONDS` holds the answer until the document is processed or "
-        "failed, or the time is up (long-poll).",
+        "failed, or the time is up (long-poll; at most the server's events limit, 300 s by "
+        "default).",
         responses=READ_PROBLEMS,
     )
     async def read(
@@ -167,7 +175,7 @@ class DocumentsController(Controller):
         settings: GatewaySettings = state.settings
         tenant, key = tenant_of(request), parse_id(document_id)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
+        deadline = loop.time() + min(wait, settings.events_max_seconds)
         while True:
             row = await documents.get(tenant, key)
             if row is None:
@@ -208,16 +216,16 @@ class DocumentsController(Controller):
 
     @delete(
         "/{document_id:str}",
+        status_code=204,
         summary="Delete the document: its stored bytes, its row, its text and memories",
         responses=READ_PROBLEMS,
     )
     async def remove(
         self, request: Request[Any, Any, State], state: State, document_id: FromPath[str]
-    ) -> Response[None]:
+    ) -> None:
         documents: PgDocuments = state.documents
         objects: ObjectWriter = state.upload_gate.deps.objects
         object_name = await documents.delete(tenant_of(request), parse_id(document_id))
         if object_name is None:
             raise not_found()
         await objects.delete(object_name)
-        return Response(None, status_code=204)

@@ -80,6 +80,13 @@ class StatusChange(msgspec.Struct, omit_defaults=True):
     failed_stage: str | None = None
 
 
+class StatusEvent(msgspec.Struct):
+    """One Server-Sent Event: ``status`` with a JSON StatusChange as data, or ``deleted``."""
+
+    event: Literal["status", "deleted"]
+    data: str
+
+
 class ProblemDetails(msgspec.Struct, omit_defaults=True):
     """RFC 9457 problem details; some problems add fields (limit, detected, signature, …)."""
 

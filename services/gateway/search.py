@@ -8,7 +8,7 @@ import binascii
 import html
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import asyncpg
@@ -16,9 +16,11 @@ import msgspec
 from litestar import get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
+from services.gateway.openapi_docs import API_KEY_REQUIRED, problems
 from services.gateway.search_query import InvalidQuery, to_tsquery_text
+from shared.intake.kinds import DocumentKind
 from shared.web.problems import Problem
 
 # Markers no document contains, swapped for <mark> after the snippet is HTML-escaped.
@@ -147,24 +149,52 @@ async def search_documents(
     return SearchResults(query=query, results=hits, next_cursor=next_cursor)
 
 
-@get("/v1/search", tags=["search"], summary="Full-text search over your documents")
+def _moment(name: str, value: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time; nothing else (no bare numbers) is taken for a time."""
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise _bad(f"{name} must be an ISO 8601 date or date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@get(
+    "/v1/search",
+    tags=["search"],
+    summary="Full-text search over your documents",
+    responses=problems(400, 401, 429, 503),
+    security=API_KEY_REQUIRED,
+)
 async def search_route(
     state: State,
     tenant: NamedDependency[str],
-    q: Annotated[str, Parameter(description='Words, "phrases", prefix*, -exclude, OR')],
-    type: Annotated[list[str] | None, Parameter(description="Document kinds")] = None,
-    created_after: Annotated[datetime | None, Parameter(description="Created at or after")] = None,
-    created_before: Annotated[datetime | None, Parameter(description="Created before")] = None,
-    cursor: Annotated[str | None, Parameter(description="next_cursor of a previous page")] = None,
-    limit: Annotated[int, Parameter(ge=1, le=100)] = 20,
+    q: Annotated[
+        str,
+        QueryParameter(
+            description='Words, "phrases", prefix*, -exclude, OR', min_length=1, max_length=500
+        ),
+    ],
+    type: Annotated[list[DocumentKind] | None, QueryParameter(description="Kinds")] = None,
+    created_after: Annotated[
+        str | None, QueryParameter(description="ISO 8601; created at or after", max_length=40)
+    ] = None,
+    created_before: Annotated[
+        str | None, QueryParameter(description="ISO 8601; created before", max_length=40)
+    ] = None,
+    cursor: Annotated[
+        str | None, QueryParameter(description="next_cursor of a previous page", max_length=200)
+    ] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> SearchResults:
     return await search_documents(
         state.adapters.pool,
         tenant,
         q,
-        kinds=type,
-        created_after=created_after,
-        created_before=created_before,
+        kinds=list(type) if type else None,
+        created_after=_moment("created_after", created_after),
+        created_before=_moment("created_before", created_before),
         cursor=cursor,
         limit=limit,
     )

@@ -92,6 +92,12 @@ async def test_every_type_is_understood_and_searchable(platform, database_url: s
         second = (await search(q="solar", limit=1, cursor=first["next_cursor"])).json()
         assert second["results"][0]["id"] != first["results"][0]["id"]
 
+        future, past = "2999-01-01T00:00:00Z", "2000-01-01"
+        assert (await search(q="solar", created_after=future)).json()["results"] == []
+        assert (await search(q="solar", created_after=past, created_before=future)).json()[
+            "results"
+        ]
+        assert (await search(q="solar", created_after="yesterday")).status_code == 400
         for bad in ('"unclosed', "OR", "-only"):
             answer = await search(q=bad)
             assert answer.status_code == 400, bad

@@ -36,7 +36,7 @@ class TextCheck:
     def __init__(self, *, allow_legacy_8bit: bool) -> None:
         self.encoding = "utf-8"
         self._allow_legacy = allow_legacy_8bit
-        self._decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self._decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")("strict")
         self._mid_sequence = False  # the previous chunk ended inside a multi-byte character
         self._offset = 0
 

@@ -168,3 +168,55 @@ async def test_memory_pressure_sheds_low_priority_before_high(gateway_factory, k
         )
     assert low.status_code == 503 and low.json()["type"].endswith("/gateway-busy")
     assert high.status_code == 202
+
+
+async def test_a_multipart_file_over_the_limit_is_refused_mid_stream(gateway_factory, keys):
+    gateway = await gateway_factory(upload_limits="txt=1000")
+    key = await keys.create()
+    address = urlsplit(gateway.url)
+    reader, writer = await asyncio.open_connection(address.hostname, address.port)
+    part = (
+        b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="big.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + b"x" * 1500
+    )
+    writer.write(
+        f"POST /v1/documents HTTP/1.1\r\nHost: gateway\r\nAuthorization: Bearer {key}\r\n"
+        "Content-Type: multipart/form-data; boundary=b0undary\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n".encode()
+        + b"%x\r\n%s\r\n" % (len(part), part)
+    )
+    await writer.drain()
+    # The closing boundary never comes: the answer must not wait for the rest of the form.
+    status, _ = await read_status(reader)
+    writer.close()
+    assert status == 413
+
+
+async def test_a_large_upload_is_never_held_in_memory(gateway_factory, keys):
+    import tracemalloc
+
+    gateway = await gateway_factory(upload_limits="txt=40000000")
+    key = await keys.create()
+    line = b"plain words on a line of text for the memory test\n"
+    chunk = line * (65536 // len(line))
+    chunks = 24_000_000 // len(chunk)
+
+    async def body():
+        for n in range(chunks):
+            yield chunk[:-8] + b"%07d\n" % n
+
+    tracemalloc.start()
+    try:
+        async with gateway.client(key) as client:
+            answer = await client.post(
+                "/v1/documents",
+                params={"filename": "big.txt"},
+                content=body(),
+                headers={"Content-Type": "text/plain"},
+            )
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert answer.status_code == 202, answer.text
+    assert answer.json()["size"] == chunks * len(chunk)
+    assert peak < 8 * 2**20, f"peak traced memory {peak / 2**20:.1f} MiB for a 24 MB upload"

@@ -36,6 +36,10 @@ class FakeDocuments:
                 )
         return None
 
+    async def exists(self, tenant: str, document_id: str) -> bool:
+        row = self.rows.get(document_id)
+        return row is not None and row.tenant == tenant
+
 
 class FakeObjectWriter:
     def __init__(self) -> None:
@@ -59,5 +63,10 @@ class FakeIdempotency:
         raw = self.answers.get((tenant, key))
         return None if raw is None else msgspec.json.decode(raw, type=answer_type)
 
-    async def remember(self, tenant: str, key: str, answer: msgspec.Struct) -> None:
-        self.answers.setdefault((tenant, key), msgspec.json.encode(answer))
+    async def remember(
+        self, tenant: str, key: str, answer: msgspec.Struct, *, replace: bool = False
+    ) -> None:
+        if replace:
+            self.answers[(tenant, key)] = msgspec.json.encode(answer)
+        else:
+            self.answers.setdefault((tenant, key), msgspec.json.encode(answer))

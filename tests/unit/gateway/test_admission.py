@@ -107,3 +107,12 @@ async def test_infected_upload_is_refused_with_an_audit_line(deps, caplog) -> No
     assert not deps.objects.objects and not deps.publisher.sent
     audit = [r for r in caplog.records if getattr(r, "audit", None) == "upload-infected"]
     assert audit and audit[0].origin == "203.0.113.9" and audit[0].tenant == "acme"
+
+
+async def test_an_idempotency_key_whose_document_was_deleted_starts_afresh(deps) -> None:
+    first = await upload(deps, b"version one", idempotency_key="k2")
+    del deps.documents.rows[first.document_id]
+    again = await upload(deps, b"version two", idempotency_key="k2")
+    assert not again.replayed and again.document_id != first.document_id
+    replay = await upload(deps, b"version three", idempotency_key="k2")
+    assert replay.replayed and replay.document_id == again.document_id
