@@ -1,4 +1,4 @@
-"""The one place where a handler's result becomes ack, nak(delay) or dead-letter + term."""
+"""The one place where a handler's result becomes ack, nak(delay), hold, or dead-letter + term."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ import random
 from dataclasses import dataclass
 from enum import Enum
 
-from shared.errors import PermanentError
+import asyncpg
+import nats.errors
+
+from shared.errors import PermanentError, RetryableError
 
 
 class Action(Enum):
     ACK = "ack"
     RETRY = "retry"
+    # A dependency (PostgreSQL, NATS) is down: keep the message, heartbeat it and try again once
+    # the dependency is back. An outage must not spend the message's delivery budget, or a
+    # database restart would dead-letter every document that happened to be in flight.
+    HOLD = "hold"
     DEAD_LETTER = "dead_letter"
 
 
@@ -37,13 +44,53 @@ class RetryPolicy:
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def decide(error: BaseException | None, deliveries: int, policy: RetryPolicy) -> Outcome:
+class DependencyUnavailable(RetryableError):
+    """A dependency refused or dropped the work; raise it to ask the runner to hold the message."""
+
+
+# Errors that *may* mean a dependency is down. The runner confirms with a probe before holding:
+# a message that times out while every dependency answers is retried (and dead-lettered) normally.
+_OUTAGE_TYPES: tuple[type[BaseException], ...] = (
+    DependencyUnavailable,
+    ConnectionError,
+    TimeoutError,  # also nats.errors.TimeoutError and asyncio.TimeoutError
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    nats.errors.ConnectionClosedError,
+    nats.errors.NoRespondersError,
+    nats.errors.StaleConnectionError,
+    nats.errors.ConnectionReconnectingError,
+    nats.errors.OutboundBufferLimitError,
+)
+
+
+def looks_like_outage(error: BaseException | None) -> bool:
+    if error is None or isinstance(error, PermanentError):
+        return False
+    # The circuit breaker's open error is found by name so that this module does not depend on
+    # which breaker implementation a service wires in.
+    return isinstance(error, _OUTAGE_TYPES) or type(error).__name__ == "CircuitOpenError"
+
+
+def decide(
+    error: BaseException | None,
+    deliveries: int,
+    policy: RetryPolicy,
+    *,
+    dependencies_down: bool = False,
+) -> Outcome:
     if error is None:
         return Outcome(Action.ACK)
     error_type = type(error).__name__
     reason = str(error) or error_type
     if isinstance(error, PermanentError):
         return Outcome(Action.DEAD_LETTER, reason=reason, error_type=error_type)
+    if dependencies_down:
+        return Outcome(Action.HOLD, reason=reason, error_type=error_type)
     # RetryableError and anything unexpected are retried until the delivery budget is spent.
     if deliveries >= policy.max_deliver:
         return Outcome(

@@ -43,3 +43,16 @@ consumer_ack_pending = Gauge(
 consumer_redelivered = Gauge(
     "sum_consumer_redelivered", "Messages redelivered at least once", ["stream", "consumer"]
 )
+dependency_gate_open = Gauge(
+    "sum_dependency_gate_open",
+    "1 while a stage's dependencies answer, 0 while it holds work because one is down",
+    ["stage"],
+)
+held_messages = Counter(
+    "sum_held_messages", "Messages held (not retried) because a dependency was down", ["stage"]
+)
+resubscriptions = Counter(
+    "sum_consumer_resubscriptions",
+    "Pull subscriptions re-created after a reconnect or a stalled consumer",
+    ["stage", "cause"],
+)
