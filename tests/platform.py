@@ -33,10 +33,16 @@ class Platform:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
-    def start(self, service: str) -> None:
+    def start(self, service: str, extra_env: dict[str, str] | None = None) -> None:
+        """Start ``service`` (again, on the same port); ``extra_env`` applies to this run only."""
         if service not in self.ports:
             self.ports[service] = free_port()
-        env = {**os.environ, **self.env, f"SUM_{service.upper()}_PORT": str(self.ports[service])}
+        env = {
+            **os.environ,
+            **self.env,
+            **(extra_env or {}),
+            f"SUM_{service.upper()}_PORT": str(self.ports[service]),
+        }
         if service == "monitor":
             env.setdefault("SUM_MONITOR_OTLP_PORT", str(free_port()))
         log = (self.log_dir / f"{service}.log").open("ab")
@@ -63,11 +69,22 @@ class Platform:
                     raise TimeoutError(f"{service} not ready: {self.tail(service)}")
                 await asyncio.sleep(0.1)
 
-    async def start_all(self) -> None:
-        for service in SERVICES:
+    async def start_all(self, services: tuple[str, ...] = SERVICES) -> None:
+        for service in services:
             self.start(service)
-        for service in SERVICES:
+        for service in services:
             await self.wait_ready(service)
+
+    def kill(self, service: str) -> None:
+        """SIGKILL: no shutdown code runs, like a crash or the OOM killer."""
+        proc = self.procs.pop(service, None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def running(self, service: str) -> bool:
+        proc = self.procs.get(service)
+        return proc is not None and proc.poll() is None
 
     def stop(self, service: str, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         proc = self.procs.pop(service, None)

@@ -56,3 +56,8 @@ resubscriptions = Counter(
     "Pull subscriptions re-created after a reconnect or a stalled consumer",
     ["stage", "cause"],
 )
+reconciler_republished = Counter(
+    "sum_reconciler_republished",
+    "Events re-published for documents whose event was lost (by the status they were stuck in)",
+    ["status"],
+)
