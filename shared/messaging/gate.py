@@ -29,7 +29,7 @@ class DependencyGate:
         probe: Probe | None,
         *,
         first_wait: float = 0.25,
-        max_wait: float = 5.0,
+        max_wait: float = 2.0,
         probe_timeout: float = 2.0,
     ) -> None:
         self.stage = stage
@@ -89,6 +89,8 @@ class DependencyGate:
 
     def _close(self, reason: str) -> None:
         self.reason = reason
+        if not self._open.is_set():  # several jobs found the outage at once
+            return
         self._closed_at = time.monotonic()
         self._open.clear()
         metrics.dependency_gate_open.labels(self.stage).set(0)

@@ -47,6 +47,7 @@ class PrioritySubscriptions:
         self._seen_reconnects = 0
         self._last_message = time.monotonic()
         self._last_check = time.monotonic()
+        self._last_fetch = time.monotonic()
 
     async def open(self) -> None:
         await self.close()
@@ -66,6 +67,12 @@ class PrioritySubscriptions:
         self._subs = []
 
     async def fetch(self, count: int, idle_wait: float) -> list[Msg]:
+        now = time.monotonic()
+        if now - self._last_fetch > self.stall_after:
+            # The runner paused (all slots busy, or a dependency down): silence since the last
+            # message says nothing about the subscription, so start the watch afresh.
+            self._last_message = now
+        self._last_fetch = now
         if self.reconnects() != self._seen_reconnects:
             log.info("%s: client reconnected, re-creating pull subscriptions", self.stage)
             metrics.resubscriptions.labels(self.stage, "reconnect").inc()

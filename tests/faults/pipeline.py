@@ -37,6 +37,14 @@ def document_text(n: int) -> bytes:
     ).encode()
 
 
+class Stopwatch:
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+
+    def __call__(self) -> float:
+        return round(time.monotonic() - self.started, 2)
+
+
 @dataclass
 class Figures:
     """What docs/RELIABILITY.md records for each scenario."""
@@ -111,10 +119,7 @@ async def wait_all_terminal(pool: asyncpg.Pool, timeout: float) -> dict[str, str
 
 
 async def stream_messages(js: JetStreamContext, stream: str, subject: str) -> list[bytes]:
-    """Every message on ``subject`` in ``stream``, read by a throwaway ordered consumer."""
-    info = await js.stream_info(stream)
-    if not info.state.messages:
-        return []
+    """Every message on ``subject`` in ``stream``, read by a throwaway consumer."""
     sub = await js.pull_subscribe(
         subject,
         durable=None,
@@ -123,11 +128,10 @@ async def stream_messages(js: JetStreamContext, stream: str, subject: str) -> li
     )
     payloads: list[bytes] = []
     try:
-        while True:
-            try:
-                msgs = await sub.fetch(256, timeout=1.0)
-            except TimeoutError:
-                break
+        # The consumer's pending count at creation is exactly what the stream holds for us.
+        expected = (await sub.consumer_info()).num_pending or 0
+        while len(payloads) < expected:
+            msgs = await sub.fetch(min(256, expected - len(payloads)), timeout=5.0)
             payloads += [m.data for m in msgs]
     finally:
         await sub.unsubscribe()
@@ -140,7 +144,13 @@ class _Ref(msgspec.Struct):
 
 async def events_per_document(js: JetStreamContext, names: Names, event: type) -> Counter[str]:
     payloads = await stream_messages(js, names.documents_stream, names.subject_filter(event, "*"))
-    return Counter(msgspec.json.decode(p, type=_Ref).document_id for p in payloads)
+    counts: Counter[str] = Counter()
+    for payload in payloads:
+        try:
+            counts[msgspec.json.decode(payload, type=_Ref).document_id] += 1
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue  # poison a scenario published on purpose; it names no document
+    return counts
 
 
 async def dead_letters(js: JetStreamContext, names: Names) -> list[DeadLetterV1]:
@@ -158,9 +168,15 @@ async def verdict(
     timeout: float = 120.0,
     expected_failed: set[str] | None = None,
     expected_dead_letters: int = 0,
+    since: Stopwatch | None = None,
 ) -> dict[str, str]:
-    """Wait for every document to settle, then assert the promise of the issue and record it."""
+    """Wait for every document to settle, then assert the promise of the issue and record it.
+
+    ``since`` (started when the fault ended) gives the recovery time: until every document is
+    in a terminal state."""
     final = await wait_all_terminal(pool, timeout)
+    if since is not None:
+        figures.recovery_seconds = since()
     expected_failed = expected_failed or set()
     missing = [i for i in accepted if i not in final]
     assert not missing, f"accepted but unknown to the database: {missing[:5]}"
@@ -194,19 +210,10 @@ async def verdict(
     return final
 
 
-class Stopwatch:
-    def __init__(self) -> None:
-        self.started = time.monotonic()
-
-    def __call__(self) -> float:
-        return round(time.monotonic() - self.started, 2)
-
-
-async def redeliveries(js: JetStreamContext, names: Names) -> int:
-    """Messages the stages' consumers delivered more than once: evidence the faults bit."""
+async def in_flight(js: JetStreamContext, names: Names, stage: str) -> int:
+    """Messages a stage holds unacknowledged right now: what a crash at this moment strands."""
     total = 0
-    for stage in ("ingest", "processor"):
-        for priority in ("high", "normal", "low"):
-            info = await js.consumer_info(names.documents_stream, f"{stage}-{priority}")
-            total += info.num_redelivered or 0
+    for priority in ("high", "normal", "low"):
+        info = await js.consumer_info(names.documents_stream, f"{stage}-{priority}")
+        total += info.num_ack_pending or 0
     return total
