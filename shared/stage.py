@@ -52,7 +52,9 @@ def dependency_probe(adapters: Adapters) -> Check:
     async def probe() -> None:
         if not adapters.nc.is_connected:
             raise ConnectionError("NATS is not connected")
-        await adapters.js.account_info()
+        # The stream, not just the server: in a cluster the stream may have no leader for a
+        # few seconds after a node is lost, and publishes time out until it has one.
+        await adapters.js.stream_info(adapters.names.documents_stream)
         async with adapters.pool.acquire(timeout=2) as conn:
             await conn.fetchval("SELECT 1")
 
