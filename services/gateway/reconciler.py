@@ -90,13 +90,14 @@ class Reconciler:
                    ORDER BY d.updated_at LIMIT 1000""",
                 self.settings.reconcile_after,
             )
-            stream_seq = (await self.js.stream_info(self.names.documents_stream)).state.last_seq
             settled = await self._settled_upto()
             republished = 0
             for row in rows:
                 if self._lost(row, settled):
                     await self._republish(row)
                     republished += 1
+            # Taken after this round's own publishes, so that the next round waits for them.
+            stream_seq = (await self.js.stream_info(self.names.documents_stream)).state.last_seq
             self.previous = Snapshot(True, stream_seq, {str(r["id"]): r["status"] for r in rows})
         if republished:
             log.warning("re-published the events of %d stranded documents", republished)

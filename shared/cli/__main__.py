@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from shared.cli import dev, migrate_cmd
+from shared.cli import dev, dlq, errors_cmd, migrate_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sumctl", description="Operate the SUM platform.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (migrate_cmd, dev):
+    for module in (migrate_cmd, dev, dlq, errors_cmd):
         module.register(commands)
     return parser
 

@@ -30,6 +30,7 @@ async def test_redis_down_for_a_while(tmp_path) -> None:
 
             await wait_for(reported_down, timeout=20, interval=0.1)
             accepted, sent = await upload
+            await asyncio.sleep(max(0.0, 4.0 - outage()))  # the fault's duration
             redis.start()
             down_for = outage()
             since_back = Stopwatch()
