@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import sys
@@ -11,6 +12,10 @@ from typing import Any
 from opentelemetry import trace
 
 # uvicorn adds a colourised copy of each message; JSON lines do not want it.
+# Set by the HTTP middleware for the duration of a request (shared.web.observe).
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None
+)
 _RESERVED = {*vars(logging.makeLogRecord({})), "color_message"}
 
 
@@ -27,6 +32,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        request_id = request_id_var.get()
+        if request_id:
+            line["request_id"] = request_id
         ctx = trace.get_current_span().get_span_context()
         if ctx.is_valid:
             line["trace_id"] = format(ctx.trace_id, "032x")

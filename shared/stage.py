@@ -19,7 +19,8 @@ from shared.messaging.outcomes import RetryPolicy
 from shared.messaging.runner import ConsumerRunner, Handler, OnDeadLetter
 from shared.messaging.settings import ReliabilitySettings
 from shared.messaging.topology import ensure_consumer, stage_consumers
-from shared.web.ops import ops_routes, request_metrics
+from shared.web.observe import observe_requests
+from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.serve import make_server
 
@@ -39,7 +40,7 @@ def ops_app(service: str, adapters: Adapters, runner: ConsumerRunner) -> Litesta
 
     return Litestar(
         route_handlers=ops_routes(checks),
-        middleware=[request_metrics(service)],
+        middleware=[observe_requests(service)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         logging_config=None,
         openapi_config=None,

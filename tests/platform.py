@@ -57,6 +57,20 @@ class Platform:
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.ports[service]}"
 
+    def __post_init__(self) -> None:
+        for name in (*SERVICES, "otlp"):
+            self.ports.setdefault(name, free_port())
+        targets = ",".join(f"{s}={self.url(s)}" for s in SERVICES if s != "monitor")
+        self.env = {
+            # Services send their spans to this platform's monitor, quickly.
+            "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{self.ports['otlp']}",
+            "OTEL_BSP_SCHEDULE_DELAY": "200",
+            "SUM_MONITOR_OTLP_PORT": str(self.ports["otlp"]),
+            "SUM_MONITOR_TARGETS": targets,
+            "SUM_MONITOR_SCRAPE_INTERVAL": "1",
+            **self.env,
+        }
+
     def start(self, service: str, extra_env: dict[str, str] | None = None) -> None:
         """Start ``service`` (again, on the same port); ``extra_env`` applies to this run only."""
         if service not in self.ports:
@@ -68,8 +82,6 @@ class Platform:
             **(extra_env or {}),
             f"SUM_{service.upper()}_PORT": str(self.ports[service]),
         }
-        if service == "monitor":
-            env.setdefault("SUM_MONITOR_OTLP_PORT", str(free_port()))
         log = (self.log_dir / f"{service}.log").open("ab")
         self.procs[service] = subprocess.Popen(
             [str(BIN / f"sum-{service}")], env=env, stdout=log, stderr=subprocess.STDOUT

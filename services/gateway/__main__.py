@@ -8,14 +8,14 @@ import contextlib
 from services.gateway.app import create_app
 from services.gateway.settings import GatewaySettings
 from shared import lifecycle
+from shared.bootstrap import end_process, start_process
 from shared.config import load_settings
-from shared.logging import setup_logging
 from shared.web.serve import make_server
 
 
 def main() -> None:
     settings = load_settings(GatewaySettings)
-    setup_logging("gateway", settings.log_level)
+    start_process("gateway", settings.log_level)
 
     async def run(stopping: asyncio.Event) -> None:
         server = make_server(create_app(settings), settings.host, settings.gateway_port)
@@ -28,7 +28,10 @@ def main() -> None:
         if not server.started:
             raise SystemExit("startup failed")
 
-    lifecycle.run(run)
+    try:
+        lifecycle.run(run)
+    finally:
+        end_process()
 
 
 if __name__ == "__main__":

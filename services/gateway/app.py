@@ -11,18 +11,21 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 
 from services.gateway.reconciler import Reconciler, ReconcilerSettings
 from services.gateway.repository import NewDocument, PgDocuments
 from services.gateway.routes import DocumentsController
+from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
 from services.gateway.uploads import UploadDeps
 from shared.adapters import Adapters, open_adapters
 from shared.config import load_settings
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
-from shared.web.ops import ops_routes, request_metrics
+from shared.web.observe import observe_requests
+from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS
 
 log = logging.getLogger(__name__)
@@ -60,15 +63,20 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         return state.adapters.checks()
 
     return Litestar(
-        route_handlers=[DocumentsController, *ops_routes(checks)],
+        route_handlers=[DocumentsController, search_route, *ops_routes(checks)],
+        dependencies={"tenant": Provide(default_tenant, sync_to_thread=False)},
         lifespan=[lifespan],
         state=state,
-        middleware=[request_metrics(SERVICE)],
+        middleware=[observe_requests(SERVICE)],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         logging_config=None,
         request_max_body_size=MAX_BODY,
         openapi_config=OpenAPIConfig(title="SUM gateway", version="1", path="/schema"),
     )
+
+
+def default_tenant() -> str:
+    return "default"
 
 
 def wire(state: State) -> None:

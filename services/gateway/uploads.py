@@ -16,7 +16,7 @@ import msgspec
 from services.gateway.repository import NewDocument
 from shared.events import DocumentReceivedV1, Names, Priority
 from shared.telemetry import metrics
-from shared.telemetry.propagation import current_trace_id
+from shared.telemetry.propagation import current_trace_id, tag_document
 from shared.web.problems import Problem
 
 KINDS = {
@@ -105,6 +105,7 @@ async def accept_upload(
             raise Problem(400, "empty-file", "Empty file", f"{filename!r} has no content.")
         spool.seek(0)
         document_id = str(uuid.uuid4())
+        tag_document(document_id)
         object_name = f"{tenant}/{document_id}"
         await deps.objects.put(object_name, spool)
     sha256 = digest.hexdigest()

@@ -7,18 +7,21 @@ import asyncio
 from services.ingest.settings import IngestSettings
 from services.ingest.worker import main as worker_main
 from shared import lifecycle
+from shared.bootstrap import end_process, start_process
 from shared.config import load_settings
-from shared.logging import setup_logging
 
 
 def main() -> None:
     settings = load_settings(IngestSettings)
-    setup_logging("ingest", settings.log_level)
+    start_process("ingest", settings.log_level)
 
     async def run(stopping: asyncio.Event) -> None:
         await worker_main(stopping, settings)
 
-    lifecycle.run(run)
+    try:
+        lifecycle.run(run)
+    finally:
+        end_process()
 
 
 if __name__ == "__main__":

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
-from services.ingest.extract import extract_file
-from services.ingest.ports import Originals, Publisher, TextStore
+from services.ingest.ports import Extractor, Originals, Publisher, TextStore
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentReceivedV1, Names
+from shared.telemetry.propagation import tag_document
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +19,7 @@ class IngestDeps:
     originals: Originals
     publisher: Publisher
     names: Names
+    extract: Extractor
 
 
 class UnknownDocument(PermanentError):
@@ -27,6 +27,7 @@ class UnknownDocument(PermanentError):
 
 
 async def ingest_document(event: DocumentReceivedV1, deps: IngestDeps) -> None:
+    tag_document(event.document_id)
     status = await deps.texts.status_of(event.document_id)
     if status is None:
         raise UnknownDocument(f"document {event.document_id} is not known")
@@ -34,8 +35,7 @@ async def ingest_document(event: DocumentReceivedV1, deps: IngestDeps) -> None:
         return  # already terminal: nothing to redo
     if status == "received":
         async with deps.originals.as_file(event.object_name) as path:
-            # Parsing is CPU work: keep the event loop free for heartbeats and other jobs.
-            text = await asyncio.to_thread(extract_file, path, event.kind)
+            text = await deps.extract(path, event.kind)
         await deps.texts.save_text(event.document_id, text)
         word_count, char_count, language = text.word_count, text.char_count, text.language
     else:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol
 
 import msgspec
 
-from services.ingest.extract import ExtractedText
+from services.ingest.extraction import ExtractedText
+
+# (path of the original, kind) → its text; the real one runs in an isolated worker process.
+Extractor = Callable[[Path, str], Awaitable[ExtractedText]]
 
 
 class TextStore(Protocol):

@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
+import msgspec
 from nats.js.object_store import ObjectStore
 
-from services.ingest.extract import ExtractedText
+from services.ingest.extraction import ExtractedText
 from shared.messaging.objects import object_as_file
 
 
@@ -27,18 +28,19 @@ class PgTextStore:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 """INSERT INTO document_texts
-                       (document_id, text, title, language, char_count, word_count)
-                   VALUES ($1, $2, $3, $4, $5, $6)
+                       (document_id, text, title, language, char_count, word_count, structure)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7)
                    ON CONFLICT (document_id) DO UPDATE SET
                        text = EXCLUDED.text, title = EXCLUDED.title,
                        language = EXCLUDED.language, char_count = EXCLUDED.char_count,
-                       word_count = EXCLUDED.word_count""",
+                       word_count = EXCLUDED.word_count, structure = EXCLUDED.structure""",
                 document_id,
                 text.text,
                 text.title,
                 text.language,
                 text.char_count,
                 text.word_count,
+                structure_of(text),
             )
             await conn.execute(
                 """UPDATE documents SET status = 'ingested', updated_at = now()
@@ -55,3 +57,13 @@ class BucketOriginals:
     async def as_file(self, object_name: str) -> AsyncIterator[Path]:
         async with object_as_file(self.store, object_name) as path:
             yield path
+
+
+def structure_of(text: ExtractedText) -> dict[str, object]:
+    """Sections and pages as offsets into the stored text, plus what extraction noted."""
+    return {
+        "sections": msgspec.to_builtins(text.sections),
+        "pages": msgspec.to_builtins(text.pages),
+        "truncated": text.truncated,
+        "notes": text.notes,
+    }

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
+from services.ingest.extraction import ExtractedText, extract_isolated, shutdown_pool
 from services.ingest.handlers import IngestDeps, ingest_document
 from services.ingest.repository import BucketOriginals, PgTextStore
 from services.ingest.settings import IngestSettings
@@ -17,19 +19,36 @@ from shared.stage import run_stage
 STAGE = "ingest"
 
 
-def build_deps(adapters: Adapters) -> IngestDeps:
+def build_deps(adapters: Adapters, settings: IngestSettings) -> IngestDeps:
+    async def extract(path: Path, kind: str) -> ExtractedText:
+        return await extract_isolated(
+            path,
+            kind,
+            timeout_s=settings.extraction_timeout,
+            memory_mb=settings.extraction_memory_mb,
+        )
+
     return IngestDeps(
         texts=PgTextStore(adapters.pool),
         originals=BucketOriginals(adapters.uploads),
         publisher=adapters.publisher,
         names=adapters.names,
+        extract=extract,
     )
 
 
 async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
     adapters = await open_adapters(settings, STAGE, stages=(STAGE,))
-    deps = build_deps(adapters)
+    deps = build_deps(adapters, settings)
+    try:
+        await _run(settings, adapters, deps, stopping)
+    finally:
+        shutdown_pool()
 
+
+async def _run(
+    settings: IngestSettings, adapters: Adapters, deps: IngestDeps, stopping: asyncio.Event
+) -> None:
     async def handle(delivery: Delivery) -> None:
         await ingest_document(decode(delivery.data, DocumentReceivedV1), deps)
 

@@ -1,31 +1,38 @@
-"""``sum-monitor``: pipeline counts, telemetry and alerts."""
+"""``sum-monitor``: pipeline view, telemetry receiver, trace store, alerts and dashboard."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 
-from services.monitor.app import create_app
+from services.monitor.app import create_app, create_receiver_app
 from services.monitor.settings import MonitorSettings
 from shared import lifecycle
+from shared.bootstrap import start_process
 from shared.config import load_settings
-from shared.logging import setup_logging
-from shared.web.serve import make_server
+from shared.web.serve import make_server, wait_started
 
 
 def main() -> None:
     settings = load_settings(MonitorSettings)
-    setup_logging("monitor", settings.log_level)
+    # Its own spans would loop back into its own receiver: the monitor is not traced.
+    start_process("monitor", settings.log_level, tracing=False)
 
     async def run(stopping: asyncio.Event) -> None:
-        server = make_server(create_app(settings), settings.host, settings.monitor_port)
+        app = create_app(settings)
+        server = make_server(app, settings.host, settings.monitor_port)
         serving = asyncio.create_task(server.serve())
+        # The receiver shares the main app's state, which the main app's lifespan starts.
+        await wait_started(server)
+        receiver = make_server(create_receiver_app(app), settings.host, settings.monitor_otlp_port)
+        receiving = asyncio.create_task(receiver.serve())
         stop = asyncio.create_task(stopping.wait())
-        await asyncio.wait({serving, stop}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({serving, receiving, stop}, return_when=asyncio.FIRST_COMPLETED)
+        receiver.should_exit = True
         server.should_exit = True
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(serving, settings.shutdown_timeout)
-        if not server.started:
+            await asyncio.wait_for(asyncio.gather(serving, receiving), settings.shutdown_timeout)
+        if not server.started or not receiver.started:
             raise SystemExit("startup failed")
 
     lifecycle.run(run)

@@ -1,47 +1,108 @@
-"""Counts the pipeline's events as they pass: an observer needs no consumer of its own, since
-JetStream also delivers published messages to plain subscribers of the subject.
+"""The pipeline as the monitor sees it: events observed on the bus, and JetStream's own counts.
+
+An observer needs no consumer of its own: JetStream also delivers published messages to plain
+subscribers of the subject. Latency is measured from a document's ``received`` event to its
+``processed`` event, both seen here.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import time
+from collections import Counter, OrderedDict, deque
 
+import msgspec
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from prometheus_client import Counter as PromCounter
+from prometheus_client import Histogram
 
 from shared.events import Names
 
 pipeline_events = PromCounter(
     "sum_pipeline_events", "Document events seen on the bus, by status", ["status"]
 )
+pipeline_latency = Histogram(
+    "sum_pipeline_latency_seconds",
+    "Time from a document's received event to its processed event",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900),
+)
 
-# documents.<event>.v1.<priority> → the status the event announces
-_STATUS = {
-    "received": "received",
-    "ingested": "ingested",
-    "processed": "processed",
-    "failed": "failed",
-}
+STATUSES = ("received", "ingested", "processed", "failed")
+_TRACKED = 100_000  # documents in flight whose arrival time we remember
+_WINDOW = 60  # minutes of throughput history
 
 
 class PipelineCounts:
     def __init__(self) -> None:
         self.by_status: Counter[str] = Counter()
+        self._arrivals: OrderedDict[str, float] = OrderedDict()
+        self._latencies: deque[float] = deque(maxlen=2048)
+        self._per_minute: deque[tuple[int, int]] = deque(maxlen=_WINDOW)
 
-    def observe(self, subject: str, namespace: str) -> None:
+    def observe(self, subject: str, namespace: str, document_id: str | None, now: float) -> None:
         parts = subject.split(".")
         # <namespace>.documents.<event>.v<N>.<priority>
-        if len(parts) >= 4 and parts[0] == namespace and parts[1] == "documents":
-            status = _STATUS.get(parts[2])
-            if status:
-                self.by_status[status] += 1
-                pipeline_events.labels(status).inc()
+        if len(parts) < 4 or parts[0] != namespace or parts[1] != "documents":
+            return
+        status = parts[2]
+        if status not in STATUSES:
+            return
+        self.by_status[status] += 1
+        pipeline_events.labels(status).inc()
+        if document_id is None:
+            return
+        if status == "received":
+            self._arrivals[document_id] = now
+            if len(self._arrivals) > _TRACKED:
+                self._arrivals.popitem(last=False)
+        elif status in ("processed", "failed"):
+            arrived = self._arrivals.pop(document_id, None)
+            if status == "processed":
+                self._count_minute(now)
+                if arrived is not None:
+                    self._latencies.append(now - arrived)
+                    pipeline_latency.observe(now - arrived)
+
+    def _count_minute(self, now: float) -> None:
+        minute = int(now // 60)
+        if self._per_minute and self._per_minute[-1][0] == minute:
+            self._per_minute[-1] = (minute, self._per_minute[-1][1] + 1)
+        else:
+            self._per_minute.append((minute, 1))
+
+    def throughput_per_minute(self, now: float) -> list[int]:
+        """Processed documents per minute, oldest first, the last entry being this minute."""
+        current = int(now // 60)
+        counts = dict(self._per_minute)
+        return [counts.get(m, 0) for m in range(current - _WINDOW + 1, current + 1)]
+
+    def latency_ms(self) -> dict[str, float | None]:
+        ordered = sorted(self._latencies)
+        if not ordered:
+            return {"p50": None, "p95": None, "p99": None}
+
+        def pct(q: float) -> float:
+            return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 1)
+
+        return {"p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99)}
+
+
+class _DocumentRef(msgspec.Struct):
+    """Every document event carries its document's id; nothing else is decoded here."""
+
+    document_id: str
+
+
+def _document_id(data: bytes) -> str | None:
+    try:
+        return msgspec.json.decode(data, type=_DocumentRef).document_id
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
 
 
 async def watch_pipeline(nc: NatsClient, names: Names, counts: PipelineCounts) -> Subscription:
     async def on_message(msg: Msg) -> None:
-        counts.observe(msg.subject, names.namespace)
+        counts.observe(msg.subject, names.namespace, _document_id(msg.data), time.time())
 
     return await nc.subscribe(names.documents_wildcard(), cb=on_message)

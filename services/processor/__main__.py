@@ -7,18 +7,21 @@ import asyncio
 from services.processor.settings import ProcessorSettings
 from services.processor.worker import main as worker_main
 from shared import lifecycle
+from shared.bootstrap import end_process, start_process
 from shared.config import load_settings
-from shared.logging import setup_logging
 
 
 def main() -> None:
     settings = load_settings(ProcessorSettings)
-    setup_logging("processor", settings.log_level)
+    start_process("processor", settings.log_level)
 
     async def run(stopping: asyncio.Event) -> None:
         await worker_main(stopping, settings)
 
-    lifecycle.run(run)
+    try:
+        lifecycle.run(run)
+    finally:
+        end_process()
 
 
 if __name__ == "__main__":

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
-from services.processor.ports import MemoryStore, Publisher
-from services.processor.summarize import summarize
+from services.processor.ports import Distiller, MemoryStore, Publisher
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentProcessedV1, Names
+from shared.telemetry.propagation import tag_document
 
 
 @dataclass
@@ -16,6 +15,7 @@ class ProcessorDeps:
     memories: MemoryStore
     publisher: Publisher
     names: Names
+    distil: Distiller
 
 
 class MissingText(PermanentError):
@@ -23,6 +23,7 @@ class MissingText(PermanentError):
 
 
 async def process_document(event: DocumentIngestedV1, deps: ProcessorDeps) -> None:
+    tag_document(event.document_id)
     status = await deps.memories.status_of(event.document_id)
     if status is None:
         raise MissingText(f"document {event.document_id} is not known")
@@ -30,10 +31,10 @@ async def process_document(event: DocumentIngestedV1, deps: ProcessorDeps) -> No
         return
     memories = await deps.memories.memories_of(event.document_id)
     if memories is None:
-        text = await deps.memories.text_of(event.document_id)
-        if text is None:
+        source = await deps.memories.source_of(event.document_id)
+        if source is None:
             raise MissingText(f"document {event.document_id} has no extracted text")
-        memories = await asyncio.to_thread(summarize, text)
+        memories = await deps.distil(source)
         await deps.memories.save_memories(event.document_id, memories)
     await deps.publisher.publish(
         deps.names.subject(DocumentProcessedV1, event.priority),
@@ -41,7 +42,7 @@ async def process_document(event: DocumentIngestedV1, deps: ProcessorDeps) -> No
             document_id=event.document_id,
             tenant=event.tenant,
             summary=memories.summaries.get("short", ""),
-            keywords=[str(k["term"]) for k in memories.keywords],
+            keywords=[k.term for k in memories.keywords],
             method=memories.method,
             priority=event.priority,
         ),

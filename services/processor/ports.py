@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import msgspec
 
-from services.processor.summarize import Memories
+from services.processor.summarization import Memories
+
+
+@dataclass(frozen=True)
+class SourceText:
+    text: str
+    language: str | None = None
+    sections: list[tuple[int, int]] = field(default_factory=list)
 
 
 class MemoryStore(Protocol):
     async def status_of(self, document_id: str) -> str | None: ...
 
-    async def text_of(self, document_id: str) -> str | None: ...
+    async def source_of(self, document_id: str) -> SourceText | None: ...
 
     async def save_memories(self, document_id: str, memories: Memories) -> None:
         """Store the memories and move the document to ``processed`` (idempotent)."""
@@ -28,3 +37,7 @@ class Publisher(Protocol):
         msg_id: str,
         headers: dict[str, str] | None = None,
     ) -> int: ...
+
+
+# Turns source text into memories; the real one runs the CPU-bound ranking off the event loop.
+Distiller = Callable[[SourceText], Awaitable[Memories]]

@@ -3,8 +3,27 @@
 from __future__ import annotations
 
 import asyncpg
+import msgspec
 
-from services.processor.summarize import Memories
+from services.processor.ports import SourceText
+from services.processor.summarization import Memories
+
+# Titles weigh most, then keywords, then summaries, then the body. The body is cut at a size
+# that stays well inside PostgreSQL's 1 MB tsvector limit; summaries and keywords cover the rest.
+INDEX_FOR_SEARCH = """
+INSERT INTO document_search (document_id, tenant, kind, created_at, tsv)
+SELECT d.id, d.tenant, d.kind, d.created_at,
+       sum_field_vector(t.language, d.filename || ' ' || coalesce(t.title, ''), 'A')
+    || sum_field_vector(t.language,
+           (SELECT string_agg(k->>'term', ' ') FROM jsonb_array_elements(m.keywords) k), 'B')
+    || sum_field_vector(t.language, m.summaries->>'long', 'C')
+    || sum_field_vector(t.language, left(t.text, 200000), 'D')
+FROM documents d
+JOIN document_texts t ON t.document_id = d.id
+JOIN memories m ON m.document_id = d.id
+WHERE d.id = $1
+ON CONFLICT (document_id) DO UPDATE SET tsv = EXCLUDED.tsv
+"""
 
 
 class PgMemoryStore:
@@ -17,34 +36,42 @@ class PgMemoryStore:
         )
         return status
 
-    async def text_of(self, document_id: str) -> str | None:
-        text: str | None = await self.pool.fetchval(
-            "SELECT text FROM document_texts WHERE document_id = $1", document_id
-        )
-        return text
-
-    async def memories_of(self, document_id: str) -> Memories | None:
+    async def source_of(self, document_id: str) -> SourceText | None:
         row = await self.pool.fetchrow(
-            "SELECT summaries, keywords, method FROM memories WHERE document_id = $1",
+            "SELECT text, language, structure FROM document_texts WHERE document_id = $1",
             document_id,
         )
         if row is None:
             return None
-        return Memories(summaries=row["summaries"], keywords=row["keywords"], method=row["method"])
+        sections = [(s["start"], s["end"]) for s in (row["structure"] or {}).get("sections", [])]
+        return SourceText(text=row["text"], language=row["language"], sections=sections)
+
+    async def memories_of(self, document_id: str) -> Memories | None:
+        row = await self.pool.fetchrow(
+            """SELECT summaries, keywords, key_sentences, method, language
+               FROM memories WHERE document_id = $1""",
+            document_id,
+        )
+        return msgspec.convert(dict(row), Memories) if row is not None else None
 
     async def save_memories(self, document_id: str, memories: Memories) -> None:
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                """INSERT INTO memories (document_id, summaries, keywords, method)
-                   VALUES ($1, $2, $3, $4)
+                """INSERT INTO memories
+                       (document_id, summaries, keywords, key_sentences, method, language)
+                   VALUES ($1, $2, $3, $4, $5, $6)
                    ON CONFLICT (document_id) DO UPDATE SET
                        summaries = EXCLUDED.summaries, keywords = EXCLUDED.keywords,
-                       method = EXCLUDED.method""",
+                       key_sentences = EXCLUDED.key_sentences, method = EXCLUDED.method,
+                       language = EXCLUDED.language""",
                 document_id,
                 memories.summaries,
-                memories.keywords,
+                msgspec.to_builtins(memories.keywords),
+                msgspec.to_builtins(memories.key_sentences),
                 memories.method,
+                memories.language,
             )
+            await conn.execute(INDEX_FOR_SEARCH, document_id)
             await conn.execute(
                 """UPDATE documents SET status = 'processed', updated_at = now()
                    WHERE id = $1 AND status IN ('received', 'ingested')""",

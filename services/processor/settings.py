@@ -10,3 +10,8 @@ class ProcessorSettings(CommonSettings, kw_only=True):
     max_deliver: int = 6
     retry_base: float = 1.0
     retry_cap: float = 60.0
+    # Optional abstractive summaries from an OpenAI-compatible endpoint (e.g. http://host/v1).
+    llm_url: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0

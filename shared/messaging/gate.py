@@ -1,9 +1,11 @@
 """A stage-wide gate that closes while a dependency is down and opens once a probe passes.
 
-It is the runner's circuit breaker for whole-stage outages: while it is closed the runner fetches
-nothing, messages already in hand are held (with heartbeats) instead of being retried into the
-dead-letter stream, and readiness reports the stage as unavailable. One background task probes
-with capped backoff; everyone else just waits for the gate to open.
+It is the runner's circuit breaker for whole-stage outages (PostgreSQL, JetStream): while it is
+closed the runner fetches nothing, messages already in hand are held (with heartbeats) instead
+of being retried into the dead-letter stream, and readiness reports the stage as unavailable.
+The state lives in a ``shared.resilience.CircuitBreaker`` named ``<stage>-dependencies``, so it
+is exported like every other breaker (``sum_circuit_breaker_state``): one confirmed failure
+opens it, and after ``retry_every`` seconds a single half-open probe decides whether it closes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from shared.resilience import BreakerState, CircuitBreaker, CircuitOpenError
+from shared.resilience.metrics import export_breaker_state
 from shared.telemetry import metrics
 
 log = logging.getLogger(__name__)
@@ -28,20 +32,23 @@ class DependencyGate:
         stage: str,
         probe: Probe | None,
         *,
-        first_wait: float = 0.25,
-        max_wait: float = 2.0,
+        retry_every: float = 0.5,
         probe_timeout: float = 2.0,
     ) -> None:
         self.stage = stage
         self.probe = probe
-        self.first_wait = first_wait
-        self.max_wait = max_wait
         self.probe_timeout = probe_timeout
         self.reason = ""
         self._open = asyncio.Event()
         self._open.set()
         self._watcher: asyncio.Task[None] | None = None
         self._closed_at = 0.0
+        self.breaker = CircuitBreaker(
+            f"{stage}-dependencies",
+            failure_threshold=1,  # a failure only reaches the gate once the probe confirmed it
+            reset_timeout=retry_every,
+            on_state_change=export_breaker_state,
+        )
         metrics.dependency_gate_open.labels(stage).set(1)
 
     @property
@@ -54,9 +61,15 @@ class DependencyGate:
             return False
         if not self.is_open:
             return True
+        try:
+            permit = self.breaker.acquire()
+        except CircuitOpenError:
+            return True
         problem = await self._run_probe()
         if problem is None:
+            permit.success()
             return False
+        permit.failure()
         self._close(problem)
         return True
 
@@ -96,17 +109,22 @@ class DependencyGate:
         metrics.dependency_gate_open.labels(self.stage).set(0)
         log.warning("%s paused: a dependency is down (%s)", self.stage, reason)
         if self._watcher is None or self._watcher.done():
-            self._watcher = asyncio.create_task(self._probe_until_open())
+            self._watcher = asyncio.create_task(self._probe_until_closed())
 
-    async def _probe_until_open(self) -> None:
-        wait = self.first_wait
-        while True:
-            await asyncio.sleep(wait)
+    async def _probe_until_closed(self) -> None:
+        """Half-open probing until the breaker closes again."""
+        while self.breaker.state is not BreakerState.CLOSED:
+            await asyncio.sleep(self.breaker.reset_timeout)
+            try:
+                permit = self.breaker.acquire()
+            except CircuitOpenError:
+                continue
             problem = await self._run_probe()
             if problem is None:
-                break
-            self.reason = problem
-            wait = min(wait * 2, self.max_wait)
+                permit.success()
+            else:
+                self.reason = problem
+                permit.failure()
         down_for = time.monotonic() - self._closed_at
         log.info("%s resumed: dependencies answer again after %.1fs", self.stage, down_for)
         self.reason = ""

@@ -10,6 +10,7 @@ import asyncpg
 import nats.errors
 
 from shared.errors import PermanentError, RetryableError
+from shared.resilience import CircuitOpenError
 
 
 class Action(Enum):
@@ -65,15 +66,14 @@ _OUTAGE_TYPES: tuple[type[BaseException], ...] = (
     nats.errors.StaleConnectionError,
     nats.errors.ConnectionReconnectingError,
     nats.errors.OutboundBufferLimitError,
+    CircuitOpenError,  # a breaker around some dependency is open
 )
 
 
 def looks_like_outage(error: BaseException | None) -> bool:
     if error is None or isinstance(error, PermanentError):
         return False
-    # The circuit breaker's open error is found by name so that this module does not depend on
-    # which breaker implementation a service wires in.
-    return isinstance(error, _OUTAGE_TYPES) or type(error).__name__ == "CircuitOpenError"
+    return isinstance(error, _OUTAGE_TYPES)
 
 
 def decide(

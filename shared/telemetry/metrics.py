@@ -43,6 +43,7 @@ consumer_ack_pending = Gauge(
 consumer_redelivered = Gauge(
     "sum_consumer_redelivered", "Messages redelivered at least once", ["stream", "consumer"]
 )
+dead_letter_depth = Gauge("sum_dead_letter_depth", "Messages held in the dead-letter stream")
 dependency_gate_open = Gauge(
     "sum_dependency_gate_open",
     "1 while a stage's dependencies answer, 0 while it holds work because one is down",

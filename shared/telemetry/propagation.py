@@ -1,22 +1,22 @@
-"""W3C trace context in NATS headers (never in payloads)."""
+"""Trace context helpers for code that only needs ids or header propagation."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from opentelemetry import trace
 
-from opentelemetry import context, propagate, trace
+from shared.telemetry.tracing import extract_context, inject_headers
 
-
-def inject_headers(headers: dict[str, str]) -> dict[str, str]:
-    """Add ``traceparent``/``tracestate`` of the current span to ``headers`` (in place)."""
-    propagate.inject(headers)
-    return headers
-
-
-def extract_context(headers: Mapping[str, str] | None) -> context.Context:
-    return propagate.extract(dict(headers or {}))
+__all__ = ["current_trace_id", "extract_context", "inject_headers", "tag_document"]
 
 
 def current_trace_id() -> str | None:
     ctx = trace.get_current_span().get_span_context()
     return format(ctx.trace_id, "032x") if ctx.is_valid else None
+
+
+DOCUMENT_ID = "sum.document.id"
+
+
+def tag_document(document_id: str) -> None:
+    """Mark the current span as being about this document (the monitor indexes it)."""
+    trace.get_current_span().set_attribute(DOCUMENT_ID, document_id)

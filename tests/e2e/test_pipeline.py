@@ -84,3 +84,15 @@ async def test_twenty_documents_reach_processed_with_their_own_summary(platform)
     async with httpx.AsyncClient(base_url=platform.url("monitor")) as monitor:
         counts = (await monitor.get("/api/pipeline/counts")).json()
     assert counts["processed"] == 20
+
+    async with httpx.AsyncClient(base_url=platform.url("monitor")) as monitor:
+
+        async def backlog_seen() -> dict | None:
+            view = (await monitor.get("/api/pipeline")).json()
+            seen = {c["consumer"] for c in view["consumers"]}
+            drained = all(c["pending"] == 0 and c["ack_pending"] == 0 for c in view["consumers"])
+            return view if {"ingest-normal", "processor-normal"} <= seen and drained else None
+
+        view = await wait_for(backlog_seen, timeout=15, interval=0.2)
+    assert view["documents"]["processed"] == 20 and view["dead_letters"] == 0
+    assert view["latency_ms"]["p50"] is not None and sum(view["throughput_per_min"]) == 20

@@ -75,9 +75,13 @@ class FakeDocumentsTable:
         if self.rows[document_id]["status"] == "received":
             self.rows[document_id]["status"] = "ingested"
 
-    async def text_of(self, document_id: str) -> str | None:
+    async def source_of(self, document_id: str) -> Any:
+        from services.processor.ports import SourceText
+
         text = self.texts.get(document_id)
-        return text.text if text is not None else None
+        if text is None:
+            return None
+        return SourceText(text.text, text.language, [(s.start, s.end) for s in text.sections])
 
     async def memories_of(self, document_id: str) -> Any:
         return self.memories.get(document_id)
