@@ -36,6 +36,8 @@ FAST = {
     "SUM_SHUTDOWN_TIMEOUT": "10",
     "SUM_INGEST_CONCURRENCY": "8",
     "SUM_PROCESSOR_CONCURRENCY": "8",
+    # No monitor runs in a fault rig: exporting spans to nowhere would only cost CPU.
+    "OTEL_SDK_DISABLED": "true",
 }
 
 
