@@ -55,7 +55,9 @@ def dependency_probe(adapters: Adapters) -> Check:
             raise ConnectionError("NATS is not connected")
         # The stream, not just the server: in a cluster the stream may have no leader for a
         # few seconds after a node is lost, and publishes time out until it has one.
-        await adapters.js.stream_info(adapters.names.documents_stream)
+        info = await adapters.js.stream_info(adapters.names.documents_stream)
+        if info.cluster is not None and info.cluster.replicas and not info.cluster.leader:
+            raise ConnectionError("the documents stream has no leader (an election is running)")
         async with adapters.pool.acquire(timeout=2) as conn:
             await conn.fetchval("SELECT 1")
 

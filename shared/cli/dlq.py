@@ -148,7 +148,7 @@ ACTIONS = {"list": _list, "show": _show, "replay": _replay, "purge": _purge}
 def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(ACTIONS[args.action](args))
-    except LookupError as exc:
+    except (LookupError, dlq_store.ReplayRefused) as exc:
         print(f"sumctl: {exc}")
         return 1
     except (OSError, nats.errors.Error, asyncpg.PostgresError) as exc:

@@ -37,6 +37,10 @@ class ReplayRecordV1(msgspec.Struct, kw_only=True, frozen=True):
     replayed_at: datetime
 
 
+class ReplayRefused(Exception):
+    """Replaying would redo work on a document that has moved on since it was dead-lettered."""
+
+
 @dataclass(frozen=True)
 class StoredLetter:
     sequence: int  # in the dead-letter stream: the id operators use
@@ -113,6 +117,15 @@ async def replay(
             )
             is not None
         )
+        if not reset:
+            status = await pool.fetchval(
+                "SELECT status FROM documents WHERE id = $1::text::uuid", letter.document_id
+            )
+            if status is not None and status != input_status:
+                raise ReplayRefused(
+                    f"document {letter.document_id} is {status} now; replaying could only "
+                    "duplicate its results"
+                )
     new_id = f"replay:{stored.sequence}:{uuid.uuid4().hex[:12]}"
     headers = {k: v for k, v in letter.headers.items() if k != MSG_ID}
     publisher = EventPublisher(js)

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 
+from shared.messaging.outcomes import is_infrastructure_failure
 from shared.resilience import BreakerState, CircuitBreaker, CircuitOpenError
 from shared.resilience.metrics import export_breaker_state
 from shared.telemetry import metrics
@@ -55,8 +56,11 @@ class DependencyGate:
     def is_open(self) -> bool:
         return self._open.is_set()
 
-    async def confirm_outage(self) -> bool:
-        """After a failure that looks like an outage: is a dependency really down right now?"""
+    async def confirm_outage(self, error: BaseException | None = None) -> bool:
+        """After a failure that looks like an outage: is a dependency really down right now?
+
+        An ``error`` that can only come from infrastructure is proof enough; anything else is
+        checked with the probe."""
         if self.probe is None:
             return False
         if not self.is_open:
@@ -64,6 +68,10 @@ class DependencyGate:
         try:
             permit = self.breaker.acquire()
         except CircuitOpenError:
+            return True
+        if is_infrastructure_failure(error):
+            permit.failure()
+            self._close(f"{type(error).__name__}: {error}"[:200])
             return True
         problem = await self._run_probe()
         if problem is None:

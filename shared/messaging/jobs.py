@@ -96,7 +96,7 @@ class JobRunner:
             except Exception as exc:
                 error = exc
             metrics.stage_duration.labels(self.stage).observe(time.perf_counter() - started)
-            down = looks_like_outage(error) and await self.gate.confirm_outage()
+            down = looks_like_outage(error) and await self.gate.confirm_outage(error)
             outcome = decide(error, delivery.deliveries, self.policy, dependencies_down=down)
             if outcome.action is not Action.HOLD:
                 if outcome.action is Action.RETRY:
@@ -131,15 +131,16 @@ class JobRunner:
         log.warning("%s dead-lettering message %s: %s", self.stage, delivery.msg_id, outcome.reason)
         while True:
             try:
-                document_id = None
-                if self.on_dead_letter is not None:
-                    document_id = await self.on_dead_letter(delivery, outcome.reason)
+                # The record first: were the document marked failed first and the record then
+                # lost, the redelivery would find a failed document and ack without a record.
                 await self.dead_letters.record(
-                    delivery, outcome.error_type, outcome.reason, document_id
+                    delivery, outcome.error_type, outcome.reason, delivery.document_id
                 )
+                if self.on_dead_letter is not None:
+                    await self.on_dead_letter(delivery, outcome.reason)
                 break
             except Exception as exc:
-                if looks_like_outage(exc) and await self.gate.confirm_outage():
+                if looks_like_outage(exc) and await self.gate.confirm_outage(exc):
                     if await self.gate.wait_open(self.stopping):
                         continue
                     await _settle(msg, settled, msg.nak)

@@ -8,6 +8,7 @@ from enum import Enum
 
 import asyncpg
 import nats.errors
+import nats.js.errors
 
 from shared.errors import PermanentError, RetryableError
 from shared.resilience import CircuitOpenError
@@ -49,14 +50,14 @@ class DependencyUnavailable(RetryableError):
     """A dependency refused or dropped the work; raise it to ask the runner to hold the message."""
 
 
-# Errors that *may* mean a dependency is down. The runner confirms with a probe before holding:
-# a message that times out while every dependency answers is retried (and dead-lettered) normally.
-_OUTAGE_TYPES: tuple[type[BaseException], ...] = (
+# Errors that can only come from infrastructure: the connection or the server is gone. They
+# close the stage's gate at once, without asking a probe (which may pass while, say, a clustered
+# stream is still electing its leader and publishes find no responder).
+_INFRASTRUCTURE_TYPES: tuple[type[BaseException], ...] = (
     DependencyUnavailable,
-    ConnectionError,
-    TimeoutError,  # also nats.errors.TimeoutError and asyncio.TimeoutError
+    ConnectionRefusedError,
+    ConnectionResetError,
     asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
@@ -66,14 +67,27 @@ _OUTAGE_TYPES: tuple[type[BaseException], ...] = (
     nats.errors.StaleConnectionError,
     nats.errors.ConnectionReconnectingError,
     nats.errors.OutboundBufferLimitError,
-    CircuitOpenError,  # a breaker around some dependency is open
+    nats.js.errors.NoStreamResponseError,  # a clustered stream without a leader, for one
+    nats.js.errors.ServiceUnavailableError,
 )
+# Errors that *may* mean a dependency is down: the runner confirms with a probe before holding,
+# so a message that times out while every dependency answers is retried (and dead-lettered).
+_MAYBE_OUTAGE_TYPES: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,  # also nats.errors.TimeoutError and asyncio.TimeoutError
+    asyncpg.InterfaceError,
+    CircuitOpenError,  # a breaker around some other dependency is open
+)
+
+
+def is_infrastructure_failure(error: BaseException | None) -> bool:
+    return isinstance(error, _INFRASTRUCTURE_TYPES)
 
 
 def looks_like_outage(error: BaseException | None) -> bool:
     if error is None or isinstance(error, PermanentError):
         return False
-    return isinstance(error, _OUTAGE_TYPES)
+    return isinstance(error, _INFRASTRUCTURE_TYPES + _MAYBE_OUTAGE_TYPES)
 
 
 def decide(

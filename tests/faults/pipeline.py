@@ -196,7 +196,11 @@ async def verdict(
         duplicates += sum(n - 1 for n in doubled.values())
         assert not doubled, f"{event.__name__} published more than once: {doubled}"
     processed_events = await events_per_document(js, names, DocumentProcessedV1)
-    assert set(processed_events) == processed, "processed events and rows disagree"
+    assert set(processed_events) == processed, (
+        "processed events and rows disagree",
+        sorted(set(processed_events) - processed)[:5],
+        sorted(processed - set(processed_events))[:5],
+    )
 
     letters = await dead_letters(js, names)
     assert len(letters) == expected_dead_letters, [

@@ -104,6 +104,9 @@ async def test_replay_resets_the_document_republishes_and_records_it(namespace, 
     assert await pool.fetchval("SELECT status FROM documents WHERE id = $1", document_id) == (
         "received"
     )
+    await pool.execute("UPDATE documents SET status = 'processed' WHERE id = $1", document_id)
+    with pytest.raises(dlq_store.ReplayRefused):  # it moved on: a second replay would duplicate
+        await dlq_store.replay(js, pool, names, stored)
     [again] = await dlq_store.list_letters(js, names)
     assert again.replayed_as == record.new_msg_id
     republished = await js.get_last_msg(names.documents_stream, original)
