@@ -9,9 +9,10 @@ import argparse
 import asyncio
 import base64
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import nats
@@ -52,7 +53,17 @@ class Connections:
 @asynccontextmanager
 async def connections(with_database: bool = False) -> AsyncIterator[Connections]:
     settings = load_settings(CommonSettings)
-    nc = await nats.connect(settings.nats_url.split(","), connect_timeout=5)
+
+    async def quiet(exc: Exception) -> None:
+        """The client would print a traceback per attempt; the command reports one line."""
+
+    nc = await nats.connect(
+        settings.nats_url.split(","),
+        connect_timeout=5,
+        allow_reconnect=False,
+        max_reconnect_attempts=1,
+        error_cb=quiet,
+    )
     pool = None
     try:
         if with_database:
@@ -146,8 +157,13 @@ ACTIONS = {"list": _list, "show": _show, "replay": _replay, "purge": _purge}
 
 
 def run(args: argparse.Namespace) -> int:
+    return run_reporting_errors(ACTIONS[args.action](args))
+
+
+def run_reporting_errors(command: Coroutine[Any, Any, int]) -> int:
+    """Run a command; unreachable servers and unknown ids are one clear line, not a traceback."""
     try:
-        return asyncio.run(ACTIONS[args.action](args))
+        return asyncio.run(command)
     except (LookupError, dlq_store.ReplayRefused) as exc:
         print(f"sumctl: {exc}")
         return 1

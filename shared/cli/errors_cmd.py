@@ -7,13 +7,12 @@ and from the documents table (documents marked failed in the window, by stage).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from shared.cli.dlq import connections
+from shared.cli.dlq import connections, run_reporting_errors
 from shared.messaging import dlq_store
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -57,10 +56,13 @@ async def error_counts(window: timedelta) -> dict[str, object]:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        counts = asyncio.run(error_counts(args.since))
-    except OSError as exc:
-        print(f"sumctl: cannot reach NATS or PostgreSQL: {exc}")
+    counts: dict[str, object] = {}
+
+    async def collect() -> int:
+        counts.update(await error_counts(args.since))
+        return 0
+
+    if run_reporting_errors(collect()):
         return 1
     if args.json:
         print(json.dumps(counts, indent=2))

@@ -9,6 +9,7 @@ listing shows what was replayed, when, and as which message.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import asyncpg
 import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
 
 from shared.events.catalog import Names
 from shared.events.deadletter import DeadLetterV1
@@ -55,7 +57,10 @@ async def _read(
     if since is not None:
         config.deliver_policy = DeliverPolicy.BY_START_TIME
         config.opt_start_time = since.astimezone(UTC)
-    sub = await js.pull_subscribe(subject, durable=None, stream=stream, config=config)
+    try:
+        sub = await js.pull_subscribe(subject, durable=None, stream=stream, config=config)
+    except NotFoundError:
+        return []  # no stream yet: the platform never dead-lettered anything here
     found: list[tuple[int, bytes]] = []
     try:
         expected = (await sub.consumer_info()).num_pending or 0
@@ -144,4 +149,5 @@ async def replay(
 
 
 async def purge(js: JetStreamContext, names: Names, stage: str | None = None) -> None:
-    await js.purge_stream(names.dlq_stream, subject=names.dlq_subject(stage) if stage else None)
+    with contextlib.suppress(NotFoundError):  # no stream: nothing to purge
+        await js.purge_stream(names.dlq_stream, subject=names.dlq_subject(stage) if stage else None)
