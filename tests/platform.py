@@ -18,6 +18,29 @@ SERVICES = ("gateway", "ingest", "processor", "monitor")
 BIN = Path(sys.executable).parent
 
 
+def listens_on(pid: int, port: int) -> bool:
+    """Whether process ``pid`` itself holds a listening TCP socket on ``port``.
+
+    On a shared machine a port picked by ``free_port`` can be taken by someone else before our
+    service binds it; then a readiness probe would be answered by a stranger."""
+    try:
+        inodes = {
+            os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1]
+            for fd in os.listdir(f"/proc/{pid}/fd")
+            if os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:[")
+        }
+    except OSError:
+        return False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as rows:
+            for row in list(rows)[1:]:
+                fields = row.split()
+                local, state, inode = fields[1], fields[3], fields[9]
+                if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port and inode in inodes:
+                    return True
+    return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -30,6 +53,7 @@ class Platform:
     log_dir: Path
     ports: dict[str, int] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_env: dict[str, dict[str, str]] = field(default_factory=dict)
     # A key of the platform's "default" tenant, made before the services start.
     api_key: str = ""
 
@@ -54,8 +78,17 @@ class Platform:
             **self.env,
         }
 
-    def start(self, service: str) -> None:
-        env = {**os.environ, **self.env, f"SUM_{service.upper()}_PORT": str(self.ports[service])}
+    def start(self, service: str, extra_env: dict[str, str] | None = None) -> None:
+        """Start ``service`` (again, on the same port); ``extra_env`` applies to this run only."""
+        if service not in self.ports:
+            self.ports[service] = free_port()
+        self.extra_env[service] = extra_env or {}
+        env = {
+            **os.environ,
+            **self.env,
+            **(extra_env or {}),
+            f"SUM_{service.upper()}_PORT": str(self.ports[service]),
+        }
         log = (self.log_dir / f"{service}.log").open("ab")
         self.procs[service] = subprocess.Popen(
             [str(BIN / f"sum-{service}")], env=env, stdout=log, stderr=subprocess.STDOUT
@@ -64,15 +97,22 @@ class Platform:
     async def wait_ready(self, service: str, timeout: float = 30.0) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        port_retries = 3
         async with httpx.AsyncClient(timeout=2) as client:
             while True:
                 proc = self.procs[service]
                 if proc.poll() is not None:
+                    if port_retries and "address already in use" in self.tail(service, 5):
+                        port_retries -= 1  # someone took our port first: pick another
+                        self.ports[service] = free_port()
+                        self.start(service, self.extra_env.get(service))
+                        continue
                     raise RuntimeError(
                         f"{service} exited with {proc.returncode}: {self.tail(service)}"
                     )
                 try:
-                    if (await client.get(self.url(service) + "/health/ready")).status_code == 200:
+                    answer = await client.get(self.url(service) + "/health/ready")
+                    if answer.status_code == 200 and listens_on(proc.pid, self.ports[service]):
                         return
                 except httpx.HTTPError:
                     pass
@@ -93,13 +133,24 @@ class Platform:
         finally:
             await conn.close()
 
-    async def start_all(self) -> None:
+    async def start_all(self, services: tuple[str, ...] = SERVICES) -> None:
         if not self.api_key:
             self.api_key = await self.create_api_key()
-        for service in SERVICES:
+        for service in services:
             self.start(service)
-        for service in SERVICES:
+        for service in services:
             await self.wait_ready(service)
+
+    def kill(self, service: str) -> None:
+        """SIGKILL: no shutdown code runs, like a crash or the OOM killer."""
+        proc = self.procs.pop(service, None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+    def running(self, service: str) -> bool:
+        proc = self.procs.get(service)
+        return proc is not None and proc.poll() is None
 
     def stop(self, service: str, sig: int = signal.SIGTERM, timeout: float = 20.0) -> int:
         proc = self.procs.pop(service, None)

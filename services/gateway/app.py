@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,12 +26,14 @@ from services.gateway.idempotency import RedisIdempotency
 from services.gateway.object_writer import PipelinedObjectWriter
 from services.gateway.openapi_docs import openapi_config
 from services.gateway.ratelimit import RateLimit, RedisRateLimiter
-from services.gateway.repository import PgDocuments
+from services.gateway.reconciler import Reconciler, ReconcilerSettings
+from services.gateway.repository import NewDocument, PgDocuments
 from services.gateway.routes import DocumentsController, tenant_of
 from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
 from services.gateway.upload_routes import UploadGate
 from shared.adapters import Adapters, open_adapters
+from shared.config import load_settings
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
 from shared.intake import UploadRejected
@@ -40,6 +44,8 @@ from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS, problem_response
 from shared.web.serve import make_server
+
+log = logging.getLogger(__name__)
 
 SERVICE = "gateway"
 MULTIPART_MARGIN = 1024 * 1024
@@ -55,20 +61,24 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
             state.adapters = await open_adapters(settings, SERVICE)
         wire(state, settings)
         stopping = asyncio.Event()
-        watcher = asyncio.create_task(
-            state.upload_gate.shedder.watch_backlog(
-                state.adapters.js,
-                state.adapters.names.documents_stream,
-                settings.backlog_poll_seconds,
-                stopping,
+        background = [
+            asyncio.create_task(
+                state.upload_gate.shedder.watch_backlog(
+                    state.adapters.js,
+                    state.adapters.names.documents_stream,
+                    settings.backlog_poll_seconds,
+                    stopping,
+                )
             )
-        )
+        ]
+        if owned:
+            background.append(start_reconciler(state.adapters, stopping))
         try:
             yield
         finally:
             stopping.set()
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(watcher, 5)
+                await asyncio.wait_for(asyncio.gather(*background), 5)
             if owned:
                 await state.adapters.close()
 
@@ -123,7 +133,7 @@ def wire(state: State, settings: GatewaySettings) -> None:
     adapters: Adapters = state.adapters
     state.documents = PgDocuments(adapters.pool)
     deps = AdmissionDeps(
-        documents=state.documents,
+        documents=_with_fault_hooks(state.documents),
         objects=PipelinedObjectWriter(adapters.js, adapters.uploads, adapters.names.uploads_bucket),
         publisher=adapters.publisher,
         names=adapters.names,
@@ -194,3 +204,37 @@ def _overloaded(request: Request[Any, Any, Any], exc: Exception) -> Response[dic
         exc.detail,
         {"Retry-After": str(exc.retry_after)},
     )
+
+
+def start_reconciler(adapters: Adapters, stopping: asyncio.Event) -> asyncio.Task[None]:
+    reconciler = Reconciler(
+        adapters.pool,
+        adapters.js,
+        adapters.publisher,
+        adapters.names,
+        load_settings(ReconcilerSettings),
+    )
+    return asyncio.create_task(reconciler.run(stopping))
+
+
+class _CrashAfterInsert:
+    """Fault injection: the process dies right after the row is committed and before the event
+    is published -- the window the reconciler exists for."""
+
+    def __init__(self, documents: PgDocuments) -> None:
+        self.documents = documents
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.documents, name)  # every other call goes to the real table
+
+    async def insert(self, doc: NewDocument) -> None:
+        await self.documents.insert(doc)
+        log.error("SUM_FAULT_CRASH_AFTER_INSERT: exiting after inserting %s", doc.id)
+        logging.shutdown()
+        os._exit(70)
+
+
+def _with_fault_hooks(documents: PgDocuments) -> PgDocuments | _CrashAfterInsert:
+    if os.environ.get("SUM_FAULT_CRASH_AFTER_INSERT") == "1":
+        return _CrashAfterInsert(documents)
+    return documents

@@ -31,8 +31,10 @@ async def ingest_document(event: DocumentReceivedV1, deps: IngestDeps) -> None:
     status = await deps.texts.status_of(event.document_id)
     if status is None:
         raise UnknownDocument(f"document {event.document_id} is not known")
-    if status == "failed":
-        return  # already terminal: nothing to redo
+    if status in ("failed", "processed"):
+        # Terminal: nothing to redo, and the processor already had this document's event, so
+        # publishing it again (perhaps outside the duplicate window) could only duplicate it.
+        return
     if status == "received":
         async with deps.originals.as_file(event.object_name) as path:
             text = await deps.extract(path, event.kind)

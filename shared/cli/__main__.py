@@ -8,6 +8,8 @@ import sys
 from shared.cli import (
     backup,
     dev,
+    dlq,
+    errors_cmd,
     keys,
     migrate_cmd,
     restore,
@@ -20,7 +22,19 @@ from shared.cli import (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sumctl", description="Operate the SUM platform.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (migrate_cmd, dev, keys, upload, status_cmd, search_cmd, backup, restore):
+    commands_in_help_order = (
+        upload,
+        status_cmd,
+        search_cmd,
+        keys,
+        dlq,
+        errors_cmd,
+        backup,
+        restore,
+        migrate_cmd,
+        dev,
+    )
+    for module in commands_in_help_order:
         module.register(commands)
     return parser
 

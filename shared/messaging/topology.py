@@ -62,7 +62,9 @@ STAGE_INPUT: dict[str, type[msgspec.Struct]] = {
 }
 
 
-def stage_consumers(names: Names, stage: str, max_deliver: int = 6) -> list[ConsumerSpec]:
+def stage_consumers(
+    names: Names, stage: str, max_deliver: int = 6, ack_wait: float = 60.0
+) -> list[ConsumerSpec]:
     """One durable per priority so that a worker can always serve ``high`` first."""
     event = STAGE_INPUT[stage]
     return [
@@ -71,6 +73,7 @@ def stage_consumers(names: Names, stage: str, max_deliver: int = 6) -> list[Cons
             durable=f"{stage}-{priority}",
             filter_subject=names.subject(event, priority),
             max_deliver=max_deliver,
+            ack_wait=ack_wait,
         )
         for priority in PRIORITIES
     ]

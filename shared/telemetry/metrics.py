@@ -44,3 +44,21 @@ consumer_redelivered = Gauge(
     "sum_consumer_redelivered", "Messages redelivered at least once", ["stream", "consumer"]
 )
 dead_letter_depth = Gauge("sum_dead_letter_depth", "Messages held in the dead-letter stream")
+dependency_gate_open = Gauge(
+    "sum_dependency_gate_open",
+    "1 while a stage's dependencies answer, 0 while it holds work because one is down",
+    ["stage"],
+)
+held_messages = Counter(
+    "sum_held_messages", "Messages held (not retried) because a dependency was down", ["stage"]
+)
+resubscriptions = Counter(
+    "sum_consumer_resubscriptions",
+    "Pull subscriptions re-created after a reconnect or a stalled consumer",
+    ["stage", "cause"],
+)
+reconciler_republished = Counter(
+    "sum_reconciler_republished",
+    "Events re-published for documents whose event was lost (by the status they were stuck in)",
+    ["status"],
+)

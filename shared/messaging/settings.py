@@ -1,0 +1,15 @@
+"""Reliability settings every consuming stage shares, read from ``SUM_*`` like the rest."""
+
+from __future__ import annotations
+
+import msgspec
+
+
+class ReliabilitySettings(msgspec.Struct, kw_only=True):
+    # How long the server waits for an ack before redelivering; heartbeats keep long jobs alive.
+    ack_wait: float = 60.0
+    # Fetches empty for this long make the runner ask the server whether it is being ignored.
+    stall_after: float = 10.0
+    # Fault injection for the fault suite: every message of this tenant fails in every stage
+    # with an unexpected error, so it exercises retries, backoff and the dead-letter stream.
+    fault_fail_tenant: str = ""
