@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,11 +35,12 @@ from services.gateway.settings import GatewaySettings
 from services.gateway.upload_routes import UploadGate
 from shared.adapters import Adapters, open_adapters
 from shared.config import load_settings
+from shared.db.guarded import CONNECTION_ERRORS, GuardedPool
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
 from shared.intake import UploadRejected
 from shared.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
-from shared.resilience import CircuitBreaker
+from shared.resilience import CircuitBreaker, CircuitOpenError
 from shared.resilience.metrics import export_breaker_state
 from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
@@ -107,6 +109,8 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
         ],
         exception_handlers={
             UploadRejected: _rejected,
+            CircuitOpenError: _unavailable,
+            **dict.fromkeys(CONNECTION_ERRORS, _unavailable),
             Overloaded: _overloaded,
             **EXCEPTION_HANDLERS,  # type: ignore[dict-item]
         },
@@ -131,7 +135,9 @@ def caller_tenant(request: Request[Any, Any, Any]) -> str:
 
 def wire(state: State, settings: GatewaySettings) -> None:
     adapters: Adapters = state.adapters
-    state.documents = PgDocuments(adapters.pool)
+    # Request paths reach PostgreSQL through a breaker: while it is away they answer 503 at once.
+    state.db = GuardedPool(adapters.pool)
+    state.documents = PgDocuments(state.db)
     deps = AdmissionDeps(
         documents=_with_fault_hooks(state.documents),
         objects=PipelinedObjectWriter(adapters.js, adapters.uploads, adapters.names.uploads_bucket),
@@ -164,7 +170,7 @@ def wire(state: State, settings: GatewaySettings) -> None:
     )
     state.guard = GuardConfig(
         authenticator=Authenticator(
-            PgApiKeys(adapters.pool), cache_seconds=settings.api_key_cache_seconds
+            PgApiKeys(state.db), cache_seconds=settings.api_key_cache_seconds
         ),
         limiter=RedisRateLimiter(adapters.redis, fail_open=settings.rate_limit_fail_open),
         upload_limit=RateLimit.parse(settings.rate_limit_uploads),
@@ -191,6 +197,19 @@ def _rejected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[
     headers = {"Retry-After": "30"} if exc.retryable else None
     return problem_response(
         request, exc.status, exc.problem_type, exc.title, exc.detail, headers, **exc.extra
+    )
+
+
+def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    # The database (or another dependency behind a breaker) is away: tell clients when to retry.
+    wait = exc.retry_after if isinstance(exc, CircuitOpenError) else 0.0
+    return problem_response(
+        request,
+        503,
+        "dependency-unavailable",
+        "Service unavailable",
+        "A dependency of the gateway is unavailable; retry later.",
+        {"Retry-After": str(max(1, math.ceil(wait)))},
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from shared.db.guarded import GuardedPool
 from shared.tenancy.api_keys import (
     ApiKeyRecord,
     MalformedAuthorization,
@@ -39,7 +40,7 @@ class Unauthenticated(Exception):
 
 
 class PgApiKeys:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool | GuardedPool) -> None:
         self.pool = pool
 
     async def with_prefix(self, prefix: str) -> list[ApiKeyRecord]:

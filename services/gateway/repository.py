@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 
+from shared.db.guarded import GuardedPool
 from shared.errors import PermanentError
 
 
@@ -56,7 +57,7 @@ class Cursor:
 
 
 class PgDocuments:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool | GuardedPool) -> None:
         self.pool = pool
 
     async def insert(self, doc: NewDocument) -> None:

@@ -20,6 +20,7 @@ from litestar.params import QueryParameter
 
 from services.gateway.openapi_docs import API_KEY_REQUIRED, problems
 from services.gateway.search_query import InvalidQuery, to_tsquery_text
+from shared.db.guarded import GuardedPool
 from shared.intake.kinds import DocumentKind
 from shared.web.problems import Problem
 
@@ -99,7 +100,7 @@ def highlight(snippet: str | None) -> str:
 
 
 async def search_documents(
-    pool: asyncpg.Pool,
+    pool: asyncpg.Pool | GuardedPool,
     tenant: str,
     query: str,
     *,
@@ -189,7 +190,7 @@ async def search_route(
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> SearchResults:
     return await search_documents(
-        state.adapters.pool,
+        state.db,
         tenant,
         q,
         kinds=list(type) if type else None,

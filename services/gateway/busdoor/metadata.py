@@ -6,9 +6,11 @@ from typing import Any
 
 import asyncpg
 
+from shared.db.guarded import GuardedPool
+
 
 class PgMetadata:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool | GuardedPool) -> None:
         self.pool = pool
 
     async def remember(self, document_id: str, metadata: dict[str, str]) -> None:
