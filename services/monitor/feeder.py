@@ -43,7 +43,10 @@ class Feeder:
         self.consumers: list[ConsumerBacklog] = []
         self.dead_letters = 0
         self._cpu = CpuMeter()
-        self._last_seen: dict[str, float] = {}
+        # Every target gets the alert's grace period from the monitor's own start to show up,
+        # so starting the platform does not page anyone.
+        started = time.time()
+        self._last_seen: dict[str, float] = dict.fromkeys(targets, started)
         self._previous: dict[str, ServiceSample] = {}
 
     async def run(self, interval: float) -> None:
