@@ -11,6 +11,7 @@ from services.gateway.repository import NewDocument, StoredDocument
 from shared.events import Names
 from shared.intake import IntakePolicy
 from shared.intake.scanning import Scanner
+from shared.messaging.publisher import Publisher as Publisher
 
 if TYPE_CHECKING:
     from services.gateway.admission import Admission
@@ -29,16 +30,6 @@ class ObjectWriter(Protocol):
     async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
 
     async def delete(self, name: str) -> None: ...
-
-
-class Publisher(Protocol):
-    async def publish(
-        self,
-        subject: str,
-        event: msgspec.Struct,
-        msg_id: str,
-        headers: dict[str, str] | None = None,
-    ) -> int: ...
 
 
 class IdempotencyStore(Protocol):

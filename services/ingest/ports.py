@@ -7,9 +7,8 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol
 
-import msgspec
-
 from services.ingest.extraction import ExtractedText
+from shared.messaging.publisher import Publisher as Publisher
 
 # (path of the original, kind) → its text; the real one runs in an isolated worker process.
 Extractor = Callable[[Path, str], Awaitable[ExtractedText]]
@@ -24,13 +23,3 @@ class TextStore(Protocol):
 
 class Originals(Protocol):
     def as_file(self, object_name: str) -> AbstractAsyncContextManager[Path]: ...
-
-
-class Publisher(Protocol):
-    async def publish(
-        self,
-        subject: str,
-        event: msgspec.Struct,
-        msg_id: str,
-        headers: dict[str, str] | None = None,
-    ) -> int: ...

@@ -6,9 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import msgspec
-
 from services.processor.summarization import Memories
+from shared.messaging.publisher import Publisher as Publisher
 
 
 @dataclass(frozen=True)
@@ -27,16 +26,6 @@ class MemoryStore(Protocol):
         """Store the memories and move the document to ``processed`` (idempotent)."""
 
     async def memories_of(self, document_id: str) -> Memories | None: ...
-
-
-class Publisher(Protocol):
-    async def publish(
-        self,
-        subject: str,
-        event: msgspec.Struct,
-        msg_id: str,
-        headers: dict[str, str] | None = None,
-    ) -> int: ...
 
 
 # Turns source text into memories; the real one runs the CPU-bound ranking off the event loop.

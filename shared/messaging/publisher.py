@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import msgspec
 from nats.js import JetStreamContext
 from opentelemetry import trace
@@ -13,6 +15,18 @@ from shared.telemetry.propagation import inject_headers
 tracer = trace.get_tracer("sum.messaging")
 
 MSG_ID = "Nats-Msg-Id"
+
+
+class Publisher(Protocol):
+    """What handlers need to announce an event; ``EventPublisher`` and test fakes fit it."""
+
+    async def publish(
+        self,
+        subject: str,
+        event: msgspec.Struct,
+        msg_id: str,
+        headers: dict[str, str] | None = None,
+    ) -> int: ...
 
 
 class EventPublisher:
