@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 
 from services.monitor.app import create_app, create_receiver_app
 from services.monitor.settings import MonitorSettings
 from shared import lifecycle
-from shared.bootstrap import start_process
+from shared.bootstrap import end_process, start_process
 from shared.config import load_settings
 from shared.web.serve import make_server, wait_started
 
 
 def main() -> None:
     settings = load_settings(MonitorSettings)
-    # Its own spans would loop back into its own receiver: the monitor is not traced.
-    start_process("monitor", settings.log_level, tracing=False)
+    # By default the others send their spans here; the monitor's own go only where an operator
+    # points them (e.g. Jaeger in compose), never to itself by default.
+    explicit = any(
+        os.environ.get(name)
+        for name in ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+    )
+    start_process("monitor", settings.log_level, tracing=explicit)
 
     async def run(stopping: asyncio.Event) -> None:
         app = create_app(settings)
@@ -35,7 +41,10 @@ def main() -> None:
         if not server.started or not receiver.started:
             raise SystemExit("startup failed")
 
-    lifecycle.run(run)
+    try:
+        lifecycle.run(run)
+    finally:
+        end_process()
 
 
 if __name__ == "__main__":
