@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 
 from prometheus_client import CollectorRegistry, Gauge
 
+from services.monitor.work_queue import cancel_all
+
 from .config import AlertThresholds
 from .notifier import WebhookNotifier
 from .rules import DEFAULT_RULES, Finding, Rule
@@ -121,12 +123,7 @@ class AlertEngine:
             self._tasks.append(asyncio.create_task(self.notifier.run(), name="alert-webhook"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        await cancel_all(self._tasks)
 
     async def run(self) -> None:
         """Re-evaluate the latest snapshot every ``evaluate_interval_seconds``."""

@@ -2,12 +2,12 @@
 
 import asyncio
 import logging
-from collections import deque
 
 import msgspec
 from prometheus_client import CollectorRegistry, Counter
 
 from services.monitor.telemetry.http_client import HttpPostError, http_post
+from services.monitor.work_queue import WorkQueue
 
 from .state import AlertEvent
 
@@ -29,10 +29,9 @@ class WebhookNotifier:
     ) -> None:
         self._url = url
         self._timeout = timeout_seconds
-        self._queue: deque[AlertEvent] = deque(maxlen=max_queued)
+        self._queue: WorkQueue[AlertEvent] = WorkQueue(max_queued)
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
-        self._wakeup = asyncio.Event()
         self.deliveries = Counter(
             "sum_monitor_alert_webhook",
             "Alert webhook deliveries, by outcome.",
@@ -41,18 +40,12 @@ class WebhookNotifier:
         )
 
     def notify(self, event: AlertEvent) -> None:
-        if len(self._queue) == self._queue.maxlen:
+        if self._queue.put(event) is not None:
             self.deliveries.labels("dropped").inc()
-        self._queue.append(event)
-        self._wakeup.set()
 
     async def run(self) -> None:
         while True:
-            if not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            event = self._queue.popleft()
+            event = await self._queue.get()
             self.deliveries.labels(await self._deliver(event)).inc()
 
     async def _deliver(self, event: AlertEvent) -> str:

@@ -8,10 +8,11 @@ the downstream collector is away.
 
 import asyncio
 import logging
-from collections import deque
 
 import msgspec
 from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from services.monitor.work_queue import WorkQueue
 
 from .http_client import HttpPostError, http_post
 
@@ -38,13 +39,11 @@ class Forwarder:
         max_backoff_seconds: float = 30.0,
     ) -> None:
         self._endpoint = endpoint.rstrip("/")
-        self._queue: deque[ForwardBatch] = deque()
-        self._max_batches = max_batches
+        self._queue: WorkQueue[ForwardBatch] = WorkQueue(max_batches)
         self._timeout = timeout_seconds
         self._max_attempts = max_attempts
         self._backoff = backoff_seconds
         self._max_backoff = max_backoff_seconds
-        self._wakeup = asyncio.Event()
         self.batches = Counter(
             "sum_monitor_forward_batches",
             "OTLP batches handled by the forwarder, by outcome.",
@@ -62,21 +61,14 @@ class Forwarder:
         return len(self._queue)
 
     def enqueue(self, batch: ForwardBatch) -> None:
-        if len(self._queue) >= self._max_batches:
-            self._queue.popleft()
+        if self._queue.put(batch) is not None:
             self.batches.labels("dropped_queue_full").inc()
-        self._queue.append(batch)
         self.queue_depth.set(len(self._queue))
-        self._wakeup.set()
 
     async def run(self) -> None:
         """Send queued batches until cancelled."""
         while True:
-            if not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            batch = self._queue.popleft()
+            batch = await self._queue.get()
             self.queue_depth.set(len(self._queue))
             outcome = await self._deliver(batch)
             self.batches.labels(outcome).inc()

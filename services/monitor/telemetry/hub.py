@@ -6,12 +6,12 @@ the queue is full, pushed back to the senders (503 + Retry-After) instead of gro
 """
 
 import asyncio
-import contextlib
 import logging
-from collections import deque
 
 import msgspec
 from prometheus_client import CollectorRegistry, Counter, Gauge
+
+from services.monitor.work_queue import WorkQueue, cancel_all
 
 from .config import TelemetrySettings
 from .forwarding import ForwardBatch, Forwarder
@@ -51,9 +51,8 @@ class TelemetryHub:
                 max_batches=settings.forward_queue_batches,
                 timeout_seconds=settings.forward_timeout_seconds,
             )
-        self._queue: deque[IngestBatch] = deque()
+        self._queue: WorkQueue[IngestBatch] = WorkQueue()
         self._queued_bytes = 0
-        self._wakeup = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self.processed_batches = 0
         self.requests = Counter(
@@ -88,10 +87,9 @@ class TelemetryHub:
         """Queue a batch for the worker; False when the queue is full (caller answers 503)."""
         if not self.has_room(batch.size_bytes):
             return False
-        self._queue.append(batch)
+        self._queue.put(batch)
         self._queued_bytes += batch.size_bytes
         self.queue_depth.set(len(self._queue))
-        self._wakeup.set()
         return True
 
     async def start(self) -> None:
@@ -103,22 +101,13 @@ class TelemetryHub:
 
     async def stop(self) -> None:
         """Apply what is still queued, then stop the worker and the forwarder."""
-        while self._queue:
-            await self._apply(self._queue.popleft())
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks.clear()
+        while (batch := self._queue.pop_nowait()) is not None:
+            await self._apply(batch)
+        await cancel_all(self._tasks)
 
     async def _work(self) -> None:
         while True:
-            if not self._queue:
-                self._wakeup.clear()
-                await self._wakeup.wait()
-                continue
-            batch = self._queue.popleft()
+            batch = await self._queue.get()
             try:
                 await self._apply(batch)
             except Exception:
