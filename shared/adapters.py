@@ -56,7 +56,7 @@ class Adapters:
 
 
 async def open_adapters(
-    settings: CommonSettings, service: str, *, stages: tuple[str, ...] = (), pool_size: int = 10
+    settings: CommonSettings, service: str, *, stages: tuple[str, ...] = ()
 ) -> Adapters:
     dsn = settings.dsn()
     if settings.auto_migrate:
@@ -66,7 +66,7 @@ async def open_adapters(
     nc = await connect_nats(settings.nats_url, name=f"sum-{service}")
     js = nc.jetstream()
     uploads = await ensure_topology(js, names, stages=stages)
-    pool = await create_pool(dsn, max_size=pool_size)
+    pool = await create_pool(dsn, max_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     log.info("adapters ready", extra={"namespace": settings.namespace})
     return Adapters(names, nc, js, uploads, EventPublisher(js), pool, redis)

@@ -25,6 +25,8 @@ class CommonSettings(msgspec.Struct, kw_only=True):
     database_url: str = "postgresql://postgres@127.0.0.1:5432/sum"
     database_password: str | None = None
     redis_url: str = "redis://127.0.0.1:6379/0"
+    # Connections per process; more than the busiest moment's concurrent queries is waste.
+    db_pool_size: int = 10
     # Prefix of every subject, stream, consumer and bucket: lets test runs and several
     # installations share one NATS server without colliding.
     namespace: str = "sum"
