@@ -41,7 +41,7 @@ def ops_app(service: str, adapters: Adapters, runner: ConsumerRunner) -> Litesta
     return Litestar(
         route_handlers=ops_routes(checks),
         middleware=[observe_requests(service)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,
         openapi_config=None,
     )

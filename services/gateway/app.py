@@ -5,46 +5,45 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 import uvicorn
-from litestar import Litestar, Request, Response
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 
 from services.gateway.admission import AdmissionDeps
 from services.gateway.auth import Authenticator, PgApiKeys
-from services.gateway.backpressure import LoadShedder, Overloaded, Thresholds, UploadSlots
+from services.gateway.backpressure import LoadShedder, Thresholds, UploadSlots
 from services.gateway.busdoor.wiring import asyncapi_route, bus_door_lifespan
 from services.gateway.edge import complete_allow_header, parse_networks, security_headers
+from services.gateway.error_answers import ERROR_ANSWERS
 from services.gateway.events_route import document_events
+from services.gateway.faults import with_fault_hooks
 from services.gateway.guard import GuardConfig, make_guard
 from services.gateway.idempotency import RedisIdempotency
 from services.gateway.object_writer import PipelinedObjectWriter
 from services.gateway.openapi_docs import openapi_config
 from services.gateway.ratelimit import RateLimit, RedisRateLimiter
 from services.gateway.reconciler import Reconciler, ReconcilerSettings
-from services.gateway.repository import NewDocument, PgDocuments
+from services.gateway.repository import PgDocuments
 from services.gateway.routes import DocumentsController, tenant_of
 from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
 from services.gateway.upload_routes import UploadGate
 from shared.adapters import Adapters, open_adapters
 from shared.config import load_settings
-from shared.db.guarded import CONNECTION_ERRORS, GuardedPool
+from shared.db.guarded import GuardedPool
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
-from shared.intake import UploadRejected
 from shared.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
-from shared.resilience import CircuitBreaker, CircuitOpenError
+from shared.resilience import CircuitBreaker
 from shared.resilience.metrics import export_breaker_state
 from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
-from shared.web.problems import EXCEPTION_HANDLERS, problem_response
+from shared.web.problems import EXCEPTION_HANDLERS
 from shared.web.serve import make_server
 
 log = logging.getLogger(__name__)
@@ -107,13 +106,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
             make_guard(lambda: state.guard),
             complete_allow_header,
         ],
-        exception_handlers={
-            UploadRejected: _rejected,
-            CircuitOpenError: _unavailable,
-            **dict.fromkeys(CONNECTION_ERRORS, _unavailable),
-            Overloaded: _overloaded,
-            **EXCEPTION_HANDLERS,  # type: ignore[dict-item]
-        },
+        exception_handlers={**ERROR_ANSWERS, **EXCEPTION_HANDLERS},
         logging_config=None,
         request_max_body_size=settings.largest_upload() + MULTIPART_MARGIN,
         openapi_config=openapi_config(),
@@ -139,7 +132,7 @@ def wire(state: State, settings: GatewaySettings) -> None:
     state.db = GuardedPool(adapters.pool)
     state.documents = PgDocuments(state.db)
     deps = AdmissionDeps(
-        documents=_with_fault_hooks(state.documents),
+        documents=with_fault_hooks(state.documents),
         objects=PipelinedObjectWriter(adapters.js, adapters.uploads, adapters.names.uploads_bucket),
         publisher=adapters.publisher,
         names=adapters.names,
@@ -192,39 +185,6 @@ def build_scanner(settings: GatewaySettings) -> Scanner:
     return CompositeScanner([EicarScanner(), clamd])
 
 
-def _rejected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    assert isinstance(exc, UploadRejected)
-    headers = {"Retry-After": "30"} if exc.retryable else None
-    return problem_response(
-        request, exc.status, exc.problem_type, exc.title, exc.detail, headers, **exc.extra
-    )
-
-
-def _unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    # The database (or another dependency behind a breaker) is away: tell clients when to retry.
-    wait = exc.retry_after if isinstance(exc, CircuitOpenError) else 0.0
-    return problem_response(
-        request,
-        503,
-        "dependency-unavailable",
-        "Service unavailable",
-        "A dependency of the gateway is unavailable; retry later.",
-        {"Retry-After": str(max(1, math.ceil(wait)))},
-    )
-
-
-def _overloaded(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
-    assert isinstance(exc, Overloaded)
-    return problem_response(
-        request,
-        503,
-        exc.slug,
-        "Service unavailable",
-        exc.detail,
-        {"Retry-After": str(exc.retry_after)},
-    )
-
-
 def start_reconciler(adapters: Adapters, stopping: asyncio.Event) -> asyncio.Task[None]:
     reconciler = Reconciler(
         adapters.pool,
@@ -234,26 +194,3 @@ def start_reconciler(adapters: Adapters, stopping: asyncio.Event) -> asyncio.Tas
         load_settings(ReconcilerSettings),
     )
     return asyncio.create_task(reconciler.run(stopping))
-
-
-class _CrashAfterInsert:
-    """Fault injection: the process dies right after the row is committed and before the event
-    is published -- the window the reconciler exists for."""
-
-    def __init__(self, documents: PgDocuments) -> None:
-        self.documents = documents
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.documents, name)  # every other call goes to the real table
-
-    async def insert(self, doc: NewDocument) -> None:
-        await self.documents.insert(doc)
-        log.error("SUM_FAULT_CRASH_AFTER_INSERT: exiting after inserting %s", doc.id)
-        logging.shutdown()
-        os._exit(70)
-
-
-def _with_fault_hooks(documents: PgDocuments) -> PgDocuments | _CrashAfterInsert:
-    if os.environ.get("SUM_FAULT_CRASH_AFTER_INSERT") == "1":
-        return _CrashAfterInsert(documents)
-    return documents

@@ -92,7 +92,7 @@ def create_app(settings: MonitorSettings) -> Litestar:
         lifespan=[lifespan],
         state=state,
         middleware=[observe_requests(SERVICE)],
-        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,
         openapi_config=None,
     )

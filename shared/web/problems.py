@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ def _title(status: int) -> str:
         return "Error"
 
 
-EXCEPTION_HANDLERS = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Problem: handle_problem,
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
