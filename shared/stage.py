@@ -12,11 +12,11 @@ from litestar import Litestar
 from shared.adapters import Adapters
 from shared.config import CommonSettings, load_settings
 from shared.db.pool import record_pool_metrics
+from shared.failures import fail_document
 from shared.health import Check
 from shared.messaging.deadletters import DeadLetterSink
 from shared.messaging.delivery import Delivery
-from shared.messaging.outcomes import RetryPolicy
-from shared.messaging.runner import ConsumerRunner, Handler, OnDeadLetter
+from shared.messaging.runner import ConsumerRunner, Handler
 from shared.messaging.settings import ReliabilitySettings
 from shared.messaging.topology import ensure_consumer, stage_consumers
 from shared.web.observe import observe_requests
@@ -71,13 +71,19 @@ async def run_stage(
     adapters: Adapters,
     port: int,
     handler: Handler,
-    on_dead_letter: OnDeadLetter | None,
-    policy: RetryPolicy,
     concurrency: int,
     batch: int,
     stopping: asyncio.Event,
 ) -> None:
     reliability = load_settings(ReliabilitySettings)
+    policy = reliability.retry_policy()
+
+    async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
+        # Every stage gives up on a document the same way: failed, with the reason, announced.
+        return await fail_document(
+            adapters.pool, adapters.publisher, adapters.names, stage, delivery, reason
+        )
+
     # A few deliveries beyond the policy's budget, so that a failed dead-lettering is retried.
     specs = stage_consumers(
         adapters.names, stage, max_deliver=policy.max_deliver + 3, ack_wait=reliability.ack_wait

@@ -11,9 +11,7 @@ from services.ingest.repository import BucketOriginals, PgTextStore
 from services.ingest.settings import IngestSettings
 from shared.adapters import Adapters, open_adapters
 from shared.events import DocumentReceivedV1, decode
-from shared.failures import fail_document
 from shared.messaging.delivery import Delivery
-from shared.messaging.outcomes import RetryPolicy
 from shared.retention import start_retention
 from shared.stage import run_stage
 
@@ -53,23 +51,18 @@ async def _run(
     async def handle(delivery: Delivery) -> None:
         await ingest_document(decode(delivery.data, DocumentReceivedV1), deps)
 
-    async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
-        return await fail_document(
-            adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
-        )
-
     retention = start_retention(adapters.pool, adapters.uploads, stopping)
-    await run_stage(
-        stage=STAGE,
-        settings=settings,
-        adapters=adapters,
-        port=settings.ingest_port,
-        handler=handle,
-        on_dead_letter=on_dead_letter,
-        policy=RetryPolicy(settings.retry_base, settings.retry_cap, settings.max_deliver),
-        concurrency=settings.ingest_concurrency,
-        batch=settings.ingest_batch,
-        stopping=stopping,
-    )
-    if retention is not None:
-        retention.cancel()
+    try:
+        await run_stage(
+            stage=STAGE,
+            settings=settings,
+            adapters=adapters,
+            port=settings.ingest_port,
+            handler=handle,
+            concurrency=settings.ingest_concurrency,
+            batch=settings.ingest_batch,
+            stopping=stopping,
+        )
+    finally:
+        if retention is not None:
+            retention.cancel()

@@ -7,9 +7,6 @@ class ProcessorSettings(CommonSettings, kw_only=True):
     processor_port: int = 5003
     processor_concurrency: int = 4
     processor_batch: int = 16
-    max_deliver: int = 6
-    retry_base: float = 1.0
-    retry_cap: float = 60.0
     # Optional abstractive summaries from an OpenAI-compatible endpoint (e.g. http://host/v1).
     llm_url: str | None = None
     llm_model: str = "gpt-4o-mini"

@@ -11,9 +11,7 @@ from services.processor.repository import PgMemoryStore
 from services.processor.settings import ProcessorSettings
 from shared.adapters import Adapters, open_adapters
 from shared.events import DocumentIngestedV1, decode
-from shared.failures import fail_document
 from shared.messaging.delivery import Delivery
-from shared.messaging.outcomes import RetryPolicy
 from shared.stage import run_stage
 
 STAGE = "processor"
@@ -42,11 +40,6 @@ async def main(stopping: asyncio.Event, settings: ProcessorSettings) -> None:
     async def handle(delivery: Delivery) -> None:
         await process_document(decode(delivery.data, DocumentIngestedV1), deps)
 
-    async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
-        return await fail_document(
-            adapters.pool, adapters.publisher, adapters.names, STAGE, delivery, reason
-        )
-
     try:
         await run_stage(
             stage=STAGE,
@@ -54,8 +47,6 @@ async def main(stopping: asyncio.Event, settings: ProcessorSettings) -> None:
             adapters=adapters,
             port=settings.processor_port,
             handler=handle,
-            on_dead_letter=on_dead_letter,
-            policy=RetryPolicy(settings.retry_base, settings.retry_cap, settings.max_deliver),
             concurrency=settings.processor_concurrency,
             batch=settings.processor_batch,
             stopping=stopping,
