@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from nats.aio.msg import Msg
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import Status, StatusCode
 
 from shared.errors import SumError
 from shared.messaging.deadletters import DeadLetterSink
@@ -24,7 +24,7 @@ from shared.messaging.delivery import Delivery
 from shared.messaging.gate import DependencyGate
 from shared.messaging.outcomes import Action, Outcome, RetryPolicy, decide, looks_like_outage
 from shared.telemetry import metrics
-from shared.telemetry.propagation import extract_context
+from shared.telemetry.tracing import consumer_span
 
 log = logging.getLogger(__name__)
 tracer = trace.get_tracer("sum.messaging")
@@ -61,21 +61,15 @@ class JobRunner:
     async def process(self, msg: Msg, settled: Callable[[], None]) -> None:
         """Handle ``msg``; ``settled()`` is called as it is acked, nak'd or termed."""
         delivery = delivery_of(msg)
-        attributes: dict[str, str | int] = {
-            "messaging.system": "nats",
-            "messaging.operation.type": "process",
-            "messaging.destination.name": delivery.subject,
-            "messaging.consumer.group.name": delivery.consumer,
-            "messaging.message.id": delivery.msg_id or "",
-            "messaging.nats.message.delivery_count": delivery.deliveries,
-        }
         heartbeat = asyncio.create_task(self._heartbeat(msg))
         try:
-            with tracer.start_as_current_span(
-                f"process {delivery.subject}",
-                context=extract_context(delivery.headers),
-                kind=SpanKind.CONSUMER,
-                attributes=attributes,
+            with consumer_span(
+                tracer,
+                delivery.subject,
+                delivery.consumer,
+                delivery.msg_id,
+                delivery.deliveries,
+                delivery.headers,
             ) as span:
                 outcome = await self._handle_until_decided(delivery)
                 if outcome is None:  # stopping while held: hand it back for immediate redelivery

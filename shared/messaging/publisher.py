@@ -7,10 +7,9 @@ from typing import Protocol
 import msgspec
 from nats.js import JetStreamContext
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind
 
 from shared.events.codec import encode
-from shared.telemetry.propagation import inject_headers
+from shared.telemetry.tracing import producer_span
 
 tracer = trace.get_tracer("sum.messaging")
 
@@ -48,17 +47,7 @@ class EventPublisher:
     async def publish_raw(
         self, subject: str, payload: bytes, msg_id: str, headers: dict[str, str] | None = None
     ) -> int:
-        with tracer.start_as_current_span(
-            f"send {subject}",
-            kind=SpanKind.PRODUCER,
-            attributes={
-                "messaging.system": "nats",
-                "messaging.operation.type": "send",
-                "messaging.destination.name": subject,
-                "messaging.message.id": msg_id,
-            },
-        ):
-            all_headers = {**(headers or {}), MSG_ID: msg_id}
-            inject_headers(all_headers)
+        all_headers = {**(headers or {}), MSG_ID: msg_id}
+        with producer_span(tracer, subject, msg_id, all_headers):  # adds traceparent
             ack = await self.js.publish(subject, payload, timeout=self.timeout, headers=all_headers)
             return int(ack.seq)
