@@ -1,12 +1,8 @@
-"""Trace context helpers for code that only needs ids or header propagation."""
+"""The current trace as a document sees it: its id, and the span attribute naming the document."""
 
 from __future__ import annotations
 
 from opentelemetry import trace
-
-from shared.telemetry.tracing import extract_context, inject_headers
-
-__all__ = ["current_trace_id", "extract_context", "inject_headers", "tag_document"]
 
 
 def current_trace_id() -> str | None:
