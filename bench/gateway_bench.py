@@ -24,6 +24,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 BIN = Path(sys.executable).parent
 MB = 1_000_000
@@ -111,7 +112,58 @@ class RssSampler:
         return round((self.peak - self.baseline) / 2**20, 1)
 
 
-async def small_uploads(port: int, headers: dict[str, str], path: str) -> dict[str, float]:
+class CpuMeter:
+    """CPU time (user + system) spent by each party of a run, from /proc/<pid>/stat.
+
+    Parties: the server under test, the load generator (this process) and the services on the
+    machine (every process named nats-server, postgres or redis-server). A process that ends
+    during the run loses its share; the servers' long-lived connections make that negligible.
+    """
+
+    SERVICES = {"nats-server": "nats", "postgres": "postgres", "redis-server": "redis"}
+    TICK = os.sysconf("SC_CLK_TCK")
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+
+    def _sample(self) -> dict[int, tuple[str, int]]:
+        parties = {self.server_pid: "server", os.getpid(): "load_generator"}
+        ticks: dict[int, tuple[str, int]] = {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1 : stat.rindex(")")]
+            party = parties.get(pid) or self.SERVICES.get(name)
+            if party:
+                fields = stat[stat.rindex(")") + 2 :].split()
+                ticks[pid] = (party, int(fields[11]) + int(fields[12]))  # utime + stime
+        return ticks
+
+    def __enter__(self) -> CpuMeter:
+        self._before = self._sample()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        seconds: dict[str, float] = {}
+        for pid, (party, ticks) in self._sample().items():
+            used = ticks - self._before.get(pid, (party, 0))[1]
+            seconds[party] = seconds.get(party, 0.0) + used / self.TICK
+        self.seconds = seconds
+
+    def per_upload_ms(self, uploads: int) -> dict[str, float]:
+        figures = {k: round(v * 1000 / uploads, 3) for k, v in sorted(self.seconds.items())}
+        figures["total"] = round(sum(self.seconds.values()) * 1000 / uploads, 3)
+        return figures
+
+
+async def small_uploads(
+    port: int, headers: dict[str, str], path: str, server_pid: int | None = None
+) -> dict[str, Any]:
     latencies: list[float] = []
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     for _ in range(SMALL_COUNT):
@@ -126,14 +178,17 @@ async def small_uploads(port: int, headers: dict[str, str], path: str) -> dict[s
                 latencies.append(time.perf_counter() - started)
                 assert status in (200, 202), (status, answer[:300])
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-    elapsed = time.perf_counter() - started
+    with CpuMeter(server_pid or os.getpid()) as cpu:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        elapsed = time.perf_counter() - started
     quantiles = statistics.quantiles(latencies, n=100)
     return {
         "uploads_per_s": round(SMALL_COUNT / elapsed),
         "p50_ms": round(quantiles[49] * 1000, 2),
         "p99_ms": round(quantiles[98] * 1000, 2),
+        "cpu_ms_per_upload": cpu.per_upload_ms(SMALL_COUNT),
+        "cpu_busy_share": round(sum(cpu.seconds.values()) / (elapsed * (os.cpu_count() or 1)), 2),
     }
 
 
@@ -256,8 +311,10 @@ async def run_config(
     try:
         await small_uploads(bare_port, {}, "/upload")  # warm-up of both
         await small_uploads(gateway_port, auth, "/v1/documents?filename=warm.txt")
-        bare_figures = await small_uploads(bare_port, {}, "/upload")
-        gateway_figures = await small_uploads(gateway_port, auth, "/v1/documents?filename=a.txt")
+        bare_figures = await small_uploads(bare_port, {}, "/upload", bare.pid)
+        gateway_figures = await small_uploads(
+            gateway_port, auth, "/v1/documents?filename=a.txt", gateway.pid
+        )
         ratio = round(gateway_figures["uploads_per_s"] / bare_figures["uploads_per_s"], 3)
         report(
             "small uploads (4 KiB, 16 connections)",

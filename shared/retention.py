@@ -74,7 +74,13 @@ async def sweep(
                 if len(rows) < batch:
                     break
         finally:
-            await conn.execute("SELECT pg_advisory_unlock($1)", RETENTION_LOCK)
+            try:
+                await conn.execute("SELECT pg_advisory_unlock($1)", RETENTION_LOCK)
+            except BaseException:
+                # Pooled connections are not reset on release: one still holding the lock
+                # must not go back to the pool.
+                conn.terminate()
+                raise
     return SweepResult(ran=True, deleted=deleted)
 
 

@@ -10,12 +10,14 @@ object goes to the bucket, the row is inserted, and ``DocumentReceivedV1`` is pu
 message id ``received:<id>``. A refusal raises ``UploadRejected`` with nothing stored or published.
 
 The same bytes from the same tenant are one document: a repeat answers the existing document with
-``duplicate=True``; two identical uploads racing both store an object, the unique index on
-(tenant, sha256) lets exactly one row in, and the loser deletes its object.
+``duplicate=True``. Large uploads are looked up before their object is written; small ones are
+not (one query fewer per upload). Either way the unique index on (tenant, sha256) lets exactly
+one row in, and an upload that loses deletes the object it wrote.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import tempfile
 import uuid
@@ -108,9 +110,12 @@ async def _inspect_and_spool(
 async def _store(
     spool: IO[bytes], inspection: Inspection, tenant: str, priority: Priority, deps: AdmissionDeps
 ) -> Admission:
-    existing = await deps.documents.find_by_sha256(tenant, inspection.sha256)
-    if existing is not None:
-        return _duplicate(existing, tenant)
+    if inspection.size > deps.spool_memory_bytes:
+        # Worth a lookup before writing the object again; a small one is cheaper to store and
+        # discard on the rare repeat than to look up on every upload.
+        existing = await deps.documents.find_by_sha256(tenant, inspection.sha256)
+        if existing is not None:
+            return _duplicate(existing, tenant)
     document_id = str(uuid.uuid4())
     tag_document(document_id)
     object_name = f"{tenant}/{document_id}"
@@ -124,6 +129,8 @@ async def _store(
         if winner is None:  # the winner was deleted in between: extremely unlikely, retryable
             raise
         return _duplicate(winner, tenant)
+    except asyncio.CancelledError:
+        raise  # the row may have been committed all the same: keep the object it names
     except BaseException:
         await deps.objects.delete(object_name)
         raise

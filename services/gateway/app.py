@@ -22,6 +22,7 @@ from services.gateway.edge import complete_allow_header, parse_networks, securit
 from services.gateway.error_answers import ERROR_ANSWERS
 from services.gateway.events_route import document_events
 from services.gateway.faults import with_fault_hooks
+from services.gateway.group_commit import GroupCommitDocuments
 from services.gateway.guard import GuardConfig, make_guard
 from services.gateway.idempotency import RedisIdempotency
 from services.gateway.object_writer import PipelinedObjectWriter
@@ -132,7 +133,7 @@ def wire(state: State, settings: GatewaySettings) -> None:
     state.db = GuardedPool(adapters.pool)
     state.documents = PgDocuments(state.db)
     deps = AdmissionDeps(
-        documents=with_fault_hooks(state.documents),
+        documents=with_fault_hooks(GroupCommitDocuments(state.documents)),
         objects=PipelinedObjectWriter(adapters.js, adapters.uploads, adapters.names.uploads_bucket),
         publisher=adapters.publisher,
         names=adapters.names,

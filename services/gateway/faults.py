@@ -7,7 +7,8 @@ import logging
 import os
 from typing import Any
 
-from services.gateway.repository import NewDocument, PgDocuments
+from services.gateway.ports import DocumentStore
+from services.gateway.repository import NewDocument
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ class CrashAfterInsert:
     """Fault injection: the process dies right after the row is committed and before the event
     is published -- the window the reconciler exists for."""
 
-    def __init__(self, documents: PgDocuments) -> None:
+    def __init__(self, documents: DocumentStore) -> None:
         self.documents = documents
 
     def __getattr__(self, name: str) -> Any:
@@ -29,7 +30,7 @@ class CrashAfterInsert:
         os._exit(70)
 
 
-def with_fault_hooks(documents: PgDocuments) -> PgDocuments | CrashAfterInsert:
+def with_fault_hooks(documents: DocumentStore) -> DocumentStore:
     if os.environ.get("SUM_FAULT_CRASH_AFTER_INSERT") == "1":
         return CrashAfterInsert(documents)
     return documents

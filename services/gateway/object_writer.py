@@ -2,8 +2,8 @@
 
 nats-py's ``ObjectStore.put`` publishes one 128 KiB chunk, waits for its acknowledgement, then
 sends the next: a round trip per chunk caps it at ~100-140 MiB/s. This writer keeps a window of
-chunk publishes in flight (``publish_async``) and then publishes the meta message, in exactly the
-layout nats-py (and every other NATS client) reads: chunks on ``$O.<bucket>.C.<nuid>``, a JSON
+chunk publishes in flight (``publish_async``), the meta message right behind them, in exactly
+the layout nats-py (and every other NATS client) reads: chunks on ``$O.<bucket>.C.<nuid>``, a JSON
 ``ObjectInfo`` rolled up on ``$O.<bucket>.M.<base64 name>``. It also skips ``put``'s lookup of
 an existing object, since every upload gets a fresh name.
 """
@@ -52,13 +52,23 @@ class PipelinedObjectWriter:
         """Store ``source`` (read from its current position) as ``name``; returns its size.
 
         ``sha256_hex`` is the digest the caller already computed while receiving the bytes.
+        The meta message goes out behind the last chunks without waiting for their
+        acknowledgements (one connection keeps them in order); ``put`` returns once all are
+        acknowledged, and on any failure removes whatever part of the object was stored.
         """
         chunk_subject = f"$O.{self._bucket}.C.{self._nuid.next().decode()}"
+        meta_subject = f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(name.encode()).decode()}"
+        in_flight: deque[asyncio.Future[api.PubAck]] = deque()
         try:
-            size, chunks = await self._send_chunks(chunk_subject, source)
-            await self._publish_meta(name, chunk_subject, size, chunks, sha256_hex)
+            size, chunks = await self._send_chunks(chunk_subject, source, in_flight)
+            meta = self._meta(name, chunk_subject, size, chunks, sha256_hex)
+            in_flight.append(await self._publish_async(meta_subject, meta, ROLLUP))
+            while in_flight:
+                await _acknowledged(in_flight.popleft(), self._ack_timeout)
         except BaseException:
-            await asyncio.shield(self._purge(chunk_subject))
+            for future in in_flight:
+                future.cancel()
+            await asyncio.shield(self._purge(chunk_subject, meta_subject))
             raise
         return size
 
@@ -68,35 +78,34 @@ class PipelinedObjectWriter:
         except (ObjectNotFoundError, NotFoundError):
             pass
 
-    async def _send_chunks(self, subject: str, source: IO[bytes]) -> tuple[int, int]:
-        in_flight: deque[asyncio.Future[api.PubAck]] = deque()
+    async def _send_chunks(
+        self, subject: str, source: IO[bytes], in_flight: deque[asyncio.Future[api.PubAck]]
+    ) -> tuple[int, int]:
+        """Publish every chunk, keeping at most ``window`` unacknowledged; the last ones are
+        left in ``in_flight`` for the caller to await."""
         size = chunks = 0
-        try:
-            while chunk := source.read(CHUNK_BYTES):
-                if len(in_flight) >= self._window:
-                    await asyncio.wait_for(in_flight.popleft(), self._ack_timeout)
-                in_flight.append(await self._publish_async(subject, chunk))
-                size += len(chunk)
-                chunks += 1
-            while in_flight:
-                await asyncio.wait_for(in_flight.popleft(), self._ack_timeout)
-        finally:
-            for future in in_flight:
-                future.cancel()
+        while chunk := source.read(CHUNK_BYTES):
+            if len(in_flight) >= self._window:
+                await _acknowledged(in_flight.popleft(), self._ack_timeout)
+            in_flight.append(await self._publish_async(subject, chunk))
+            size += len(chunk)
+            chunks += 1
         return size, chunks
 
-    async def _publish_async(self, subject: str, payload: bytes) -> asyncio.Future[api.PubAck]:
+    async def _publish_async(
+        self, subject: str, payload: bytes, headers: dict[str, str] | None = None
+    ) -> asyncio.Future[api.PubAck]:
         if self._ready:
-            return await self._js.publish_async(subject, payload)
+            return await self._js.publish_async(subject, payload, headers=headers)
         async with self._first_call:
-            future = await self._js.publish_async(subject, payload)
+            future = await self._js.publish_async(subject, payload, headers=headers)
             self._ready = True
             return future
 
-    async def _publish_meta(
-        self, name: str, chunk_subject: str, size: int, chunks: int, sha256_hex: str
-    ) -> None:
-        digest = base64.urlsafe_b64encode(bytes.fromhex(sha256_hex)).decode()
+    def _meta(
+        self, name: str, chunk_subject: str, size: int, chunks: int, digest_hex: str
+    ) -> bytes:
+        digest = base64.urlsafe_b64encode(bytes.fromhex(digest_hex)).decode()
         info = api.ObjectInfo(
             name=name,
             bucket=self._bucket,
@@ -107,16 +116,18 @@ class PipelinedObjectWriter:
             digest=f"SHA-256={digest}",
             options=api.ObjectMetaOptions(max_chunk_size=CHUNK_BYTES),
         )
-        meta_subject = f"$O.{self._bucket}.M.{base64.urlsafe_b64encode(name.encode()).decode()}"
-        await self._js.publish(
-            meta_subject,
-            json.dumps(info.as_dict()).encode(),
-            headers=ROLLUP,
-            timeout=self._ack_timeout,
-        )
+        return json.dumps(info.as_dict()).encode()
 
-    async def _purge(self, chunk_subject: str) -> None:
-        try:
-            await self._js.purge_stream(self._stream, subject=chunk_subject)
-        except Exception:  # best effort: orphaned chunks without a meta message are invisible
-            pass
+    async def _purge(self, chunk_subject: str, meta_subject: str) -> None:
+        # Best effort. The meta goes first: chunks without a meta message are invisible.
+        for subject in (meta_subject, chunk_subject):
+            try:
+                await self._js.purge_stream(self._stream, subject=subject)
+            except Exception:
+                pass
+
+
+async def _acknowledged(future: asyncio.Future[api.PubAck], timeout: float) -> api.PubAck:
+    # asyncio.timeout rather than wait_for: no extra future and callbacks per message.
+    async with asyncio.timeout(timeout):
+        return await future

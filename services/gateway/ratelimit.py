@@ -13,16 +13,19 @@ fairness control) and counts each such decision in ``sum_ratelimit_fail_open_tot
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import math
 import re
 import time
+from typing import Any
 
 import msgspec
 from prometheus_client import Counter
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
+from services.gateway.coalescing import Coalescer
 from shared.errors import RetryableError
 
 log = logging.getLogger(__name__)
@@ -111,11 +114,14 @@ class RedisRateLimiter:
         # Generous enough for a new pool connection on a loaded host; only a hung Redis hits it.
         timeout: float = 1.0,
     ) -> None:
-        self._script = redis.register_script(GCRA_SCRIPT)
+        self._redis = redis
+        self._sha = hashlib.sha1(GCRA_SCRIPT.encode()).hexdigest()
         self._prefix = prefix
         self._fail_open = fail_open
         self._timeout = timeout
         self._last_warning = -math.inf
+        # Concurrent requests' checks travel to Redis in one pipeline: one round trip per batch.
+        self._checks: Coalescer[tuple[str, int, int, int], Any] = Coalescer(self._run_scripts)
 
     async def check(self, key: str, limit: RateLimit, *, cost: int = 1) -> RateLimitDecision:
         """Decide for one request of ``key`` (an API key's public prefix or tenant id, never a
@@ -125,8 +131,8 @@ class RedisRateLimiter:
         period_ms = max(1, round(limit.period_seconds * 1000))
         try:
             async with asyncio.timeout(self._timeout):
-                reply = await self._script(
-                    keys=[self._prefix + key], args=[limit.requests, period_ms, cost]
+                reply = await self._checks.submit(
+                    (self._prefix + key, limit.requests, period_ms, cost)
                 )
         except (RedisError, OSError, TimeoutError) as exc:
             return self._undecided(limit, exc)
@@ -138,6 +144,19 @@ class RedisRateLimiter:
             reset_seconds=reset_ms / 1000,
             retry_after_seconds=retry_after_ms / 1000,
         )
+
+    async def _run_scripts(self, batch: list[tuple[str, int, int, int]]) -> list[Any]:
+        replies = await self._pipeline(batch)
+        if any(isinstance(reply, NoScriptError) for reply in replies):
+            await self._redis.script_load(GCRA_SCRIPT)  # a fresh or flushed Redis
+            replies = await self._pipeline(batch)
+        return replies
+
+    async def _pipeline(self, batch: list[tuple[str, int, int, int]]) -> list[Any]:
+        pipe = self._redis.pipeline(transaction=False)
+        for key, requests, period_ms, cost in batch:
+            pipe.evalsha(self._sha, 1, key, requests, period_ms, cost)
+        return list(await pipe.execute(raise_on_error=False))
 
     def _undecided(self, limit: RateLimit, exc: Exception) -> RateLimitDecision:
         if not self._fail_open:

@@ -5,6 +5,7 @@ Every query names the tenant: a document of another tenant is indistinguishable 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,23 @@ class StoredDocument:
     scan_status: str
 
 
+def _columns(doc: NewDocument) -> tuple[Any, ...]:
+    return (
+        doc.id,
+        doc.tenant,
+        doc.filename,
+        doc.content_type,
+        doc.kind,
+        doc.size,
+        doc.sha256,
+        doc.object_name,
+        doc.priority,
+        doc.trace_id,
+        doc.scan_status,
+        doc.detected_mime,
+    )
+
+
 class DuplicateDocument(PermanentError):
     """The tenant already has a document with these bytes (another upload won the race)."""
 
@@ -62,28 +80,27 @@ class PgDocuments:
 
     async def insert(self, doc: NewDocument) -> None:
         """Insert the row; DuplicateDocument when the tenant already has these bytes."""
-        inserted = await self.pool.fetchval(
+        if doc.id not in await self.insert_many([doc]):
+            raise DuplicateDocument(f"tenant {doc.tenant!r} already has these bytes")
+
+    async def insert_many(self, docs: Sequence[NewDocument]) -> set[str]:
+        """Insert rows in one statement (one commit); returns the ids that went in.
+
+        A row left out is a duplicate: its tenant already has (or this batch already holds)
+        a document with the same sha256.
+        """
+        rows = await self.pool.fetch(
             """INSERT INTO documents (id, tenant, filename, content_type, kind, size_bytes,
                                       sha256, object_name, priority, trace_id, scan_status,
                                       detected_mime)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+               SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                    $6::bigint[], $7::text[], $8::text[], $9::text[],
+                                    $10::text[], $11::text[], $12::text[])
                ON CONFLICT (tenant, sha256) DO NOTHING
                RETURNING id""",
-            doc.id,
-            doc.tenant,
-            doc.filename,
-            doc.content_type,
-            doc.kind,
-            doc.size,
-            doc.sha256,
-            doc.object_name,
-            doc.priority,
-            doc.trace_id,
-            doc.scan_status,
-            doc.detected_mime,
+            *(list(column) for column in zip(*(_columns(doc) for doc in docs), strict=True)),
         )
-        if inserted is None:
-            raise DuplicateDocument(f"tenant {doc.tenant!r} already has these bytes")
+        return {str(row["id"]) for row in rows}
 
     async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None:
         row = await self.pool.fetchrow(

@@ -16,9 +16,27 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _end_open_transaction(conn: asyncpg.Connection) -> None:
+    """Make a released connection ready for its next user, in one round trip at most.
+
+    asyncpg's default reset runs ``pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL``
+    on every release: a round trip per query on the gateway's hot path. SUM's code keeps no
+    session state on pooled connections (no SET, LISTEN or held cursors; the one session
+    advisory lock, the retention sweep's, is released in its own ``finally``), so only a
+    transaction left open by an interrupted caller needs undoing.
+    """
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=30
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_end_open_transaction,
+        command_timeout=30,
     )
     assert pool is not None
     return pool

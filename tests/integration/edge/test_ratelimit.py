@@ -3,12 +3,18 @@ import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
-from services.gateway.ratelimit import RateLimit, RateLimiterUnavailable, RedisRateLimiter
+from services.gateway.ratelimit import (
+    GCRA_SCRIPT,
+    RateLimit,
+    RateLimiterUnavailable,
+    RedisRateLimiter,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -109,3 +115,34 @@ def test_rate_limits_parse_from_settings(text: str, requests: int, seconds: floa
 def test_bad_rate_limit_settings_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         RateLimit.parse(text)
+
+
+class CountingLimiter(RedisRateLimiter):
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        super().__init__(redis, prefix=prefix)
+        self.pipelines: list[int] = []
+
+    async def _pipeline(self, batch: list[tuple[str, int, int, int]]) -> list[Any]:
+        self.pipelines.append(len(batch))
+        return await super()._pipeline(batch)
+
+
+async def test_concurrent_checks_share_pipelines_and_each_gets_its_own_answer(
+    redis: Redis, prefix: str
+) -> None:
+    rl, limit = CountingLimiter(redis, prefix), RateLimit(30, 60)
+    await redis.script_load(GCRA_SCRIPT)  # no reload round in the count
+    decisions = await asyncio.gather(*(rl.check(f"key-{i % 2}", limit) for i in range(80)))
+    assert sum(d.allowed for d in decisions) == 60  # 30 per key, no more
+    assert sorted(d.remaining for d in decisions if d.allowed) == sorted([*range(30)] * 2)
+    assert sum(rl.pipelines) == 80
+    assert rl.pipelines[0] == 1, "the first check does not wait for company"
+    assert len(rl.pipelines) < 10, rl.pipelines
+
+
+async def test_a_flushed_script_cache_is_refilled(redis: Redis, prefix: str) -> None:
+    rl, limit = RedisRateLimiter(redis, prefix=prefix), RateLimit(5, 60)
+    await redis.script_flush()
+    decisions = await asyncio.gather(*(rl.check("after-flush", limit) for _ in range(7)))
+    assert [d.allowed for d in decisions].count(True) == 5
+    assert not any(d.degraded for d in decisions)
