@@ -17,8 +17,9 @@ command -v promtool >/dev/null 2>&1 || missing_packages+=(prometheus)
 command -v openssl >/dev/null 2>&1 || missing_packages+=(openssl)
 # Headless browser for the monitor dashboard's browser test.
 command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
-# clamd and sigtool for the malware-scanner adapter's test against a real daemon.
+# clamd and sigtool (two packages) for the malware-scanner adapter's test against a real daemon.
 command -v clamd >/dev/null 2>&1 || missing_packages+=(clamav-daemon)
+command -v sigtool >/dev/null 2>&1 || missing_packages+=(clamav)
 
 if ((${#missing_packages[@]})); then
     export DEBIAN_FRONTEND=noninteractive
@@ -51,4 +52,5 @@ fi
 echo "nginx:       $(nginx -v 2>&1)"
 echo "promtool:    $(promtool --version 2>&1 | head -n 1)"
 echo "openssl:     $(openssl version)"
+echo "clamd:       $(clamd --version 2>&1 | head -n 1); sigtool: $(command -v sigtool)"
 echo "nats-server: $("$nats_bin" --version) ($nats_bin)"

@@ -17,7 +17,7 @@ from shared.intake.scanning import EICAR_SIGNATURE, ClamdScanner
 
 CLAMD = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
 SIGTOOL = shutil.which("sigtool")
-NOT_INSTALLED = "clamd/sigtool not installed: CI must run `apt-get install -y clamav-daemon`"
+NOT_INSTALLED = "clamd/sigtool not installed: deploy/tools/install-validators.sh installs them"
 EICAR_SIGNATURE_NAME = "eicar.txt.UNOFFICIAL"
 
 
