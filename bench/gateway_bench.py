@@ -31,6 +31,7 @@ MB = 1_000_000
 MALLOC_TUNED = {"MALLOC_MMAP_THRESHOLD_": "16777216", "MALLOC_TRIM_THRESHOLD_": "67108864"}
 SMALL_COUNT = int(os.environ.get("BENCH_SMALL_COUNT", "3000"))
 CONCURRENCY = 16
+TARGET_SHARE = 0.35  # of the bare endpoint's small-upload rate
 
 
 def free_port() -> int:
@@ -322,6 +323,7 @@ async def run_config(
             bare=bare_figures,
             gateway=gateway_figures,
             gateway_share_of_bare=ratio,
+            gateway_cpu_budget_at_target_ms=cpu_budget_at_target(bare_figures, gateway_figures),
         )
         csv_figures = await large_uploads(gateway_port, auth, gateway.pid, [csv], "text/csv", "csv")
         report("one 200 MB CSV", malloc, gateway=csv_figures)
@@ -334,6 +336,20 @@ async def run_config(
             process.terminate()
             process.wait(30)
         await cleanup(dsn, namespace)
+
+
+def cpu_budget_at_target(bare: dict[str, Any], gateway: dict[str, Any]) -> float:
+    """CPU milliseconds per upload left for the gateway at TARGET_SHARE of the bare rate.
+
+    All cores of the machine, minus what the other parties (NATS, PostgreSQL, Redis, the load
+    generator) spent per upload in the gateway run, at the target rate. Compare it with the
+    bare endpoint's own ``cpu_ms_per_upload.server``: below that, no gateway can reach the target
+    on this machine.
+    """
+    target_rate = TARGET_SHARE * bare["uploads_per_s"]
+    cpu = gateway["cpu_ms_per_upload"]
+    others = cpu["total"] - cpu["server"]
+    return round((os.cpu_count() or 1) * 1000 / target_rate - others, 3)
 
 
 def report(scenario: str, malloc: str, **figures: object) -> None:
