@@ -65,7 +65,7 @@ async def open_adapters(
     names = Names(settings.namespace)
     nc = await connect_nats(settings.nats_url, name=f"sum-{service}")
     js = nc.jetstream()
-    uploads = await ensure_topology(js, names, stages=stages)
+    uploads = await ensure_topology(js, names, stages=stages, replicas=settings.nats_replicas)
     pool = await create_pool(dsn, max_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     log.info("adapters ready", extra={"namespace": settings.namespace})

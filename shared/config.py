@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Annotated, TypeVar
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import msgspec
@@ -30,6 +30,9 @@ class CommonSettings(msgspec.Struct, kw_only=True):
     # Prefix of every subject, stream, consumer and bucket: lets test runs and several
     # installations share one NATS server without colliding.
     namespace: str = "sum"
+    # Copies JetStream keeps of every stream and of the uploads bucket: 1 on a single server,
+    # 3 on a three-node cluster. Existing streams are brought to this count at start-up.
+    nats_replicas: Annotated[int, msgspec.Meta(ge=1, le=5)] = 1
     auto_migrate: bool = True
     log_level: str = "INFO"
     shutdown_timeout: float = 15.0

@@ -66,7 +66,9 @@ async def _restore_objects(
     nc = await stores.connect_bus(settings.nats_url)
     present = 0
     try:
-        store = await ensure_topology(nc.jetstream(), Names(settings.namespace))
+        store = await ensure_topology(
+            nc.jetstream(), Names(settings.namespace), replicas=settings.nats_replicas
+        )
         for entry in manifest.objects:
             if await stores.stored_digest(store, entry.name) == (entry.size, entry.sha256):
                 present += 1

@@ -6,6 +6,7 @@ here compares what the server has with what we want and updates (or re-creates) 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -108,7 +109,11 @@ async def ensure_stream(js: JetStreamContext, config: StreamConfig) -> None:
         await js.add_stream(config)
         return
     have = info.config
-    if set(have.subjects or []) != set(config.subjects or []) or have.max_age != config.max_age:
+    if (
+        set(have.subjects or []) != set(config.subjects or [])
+        or have.max_age != config.max_age
+        or (have.num_replicas or 1) != (config.num_replicas or 1)
+    ):
         log.info("updating drifted stream %s", config.name)
         await js.update_stream(config)
 
@@ -136,12 +141,18 @@ async def ensure_consumer(js: JetStreamContext, spec: ConsumerSpec) -> None:
 
 async def ensure_bucket(js: JetStreamContext, names: Names, replicas: int = 1) -> ObjectStore:
     try:
-        return await js.object_store(names.uploads_bucket)
+        store = await js.object_store(names.uploads_bucket)
     except BucketNotFoundError:
         config = ObjectStoreConfig(
             bucket=names.uploads_bucket, storage=StorageType.FILE, replicas=replicas
         )
         return await js.create_object_store(names.uploads_bucket, config=config)
+    # The bucket is a stream like any other: its copies follow the setting too.
+    stream = await js.stream_info(f"OBJ_{names.uploads_bucket}")
+    if (stream.config.num_replicas or 1) != replicas:
+        log.info("updating the replicas of bucket %s to %d", names.uploads_bucket, replicas)
+        await js.update_stream(dataclasses.replace(stream.config, num_replicas=replicas))
+    return store
 
 
 async def ensure_topology(

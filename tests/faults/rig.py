@@ -17,7 +17,7 @@ from nats.js import JetStreamContext
 from shared.db.migrate import ensure_database, migrate
 from shared.db.pool import create_pool
 from shared.events import Names
-from shared.messaging.topology import ensure_topology
+from shared.messaging.topology import ensure_topology, submissions_stream_config
 from tests.conftest import NATS_URL, PG_BASE, REDIS_URL, unique
 from tests.faults.pipeline import Figures
 from tests.platform import Platform
@@ -66,7 +66,8 @@ async def _drop_database(pg_base: str, dsn: str) -> None:
 
 
 async def _drop_streams(js: JetStreamContext, names: Names) -> None:
-    for stream in (names.documents_stream, names.dlq_stream, f"OBJ_{names.uploads_bucket}"):
+    streams = (names.documents_stream, names.dlq_stream, f"OBJ_{names.uploads_bucket}")
+    for stream in (*streams, submissions_stream_config(names).name):
         with contextlib.suppress(Exception):
             await js.delete_stream(stream)
 
@@ -94,6 +95,7 @@ async def rig(
         "SUM_NAMESPACE": namespace,
         "SUM_AUTO_MIGRATE": "1",
         **FAST,
+        "SUM_NATS_REPLICAS": str(replicas),
         **(env or {}),
     }
     platform = Platform(env=service_env, log_dir=log_dir)
@@ -102,9 +104,9 @@ async def rig(
     names = Names(namespace)
     pool = await create_pool(dsn, max_size=4)
     if replicas > 1:
-        # Services declare what is missing and leave existing streams as they are, so
-        # declaring first is how a deployment chooses its replication factor.
-        await ensure_topology(js, names, stages=("ingest", "processor"), replicas=replicas)
+        # A deployment that began with single copies and then set SUM_NATS_REPLICAS: the
+        # services bring the existing streams and the bucket up to the new count at start-up.
+        await ensure_topology(js, names, stages=("ingest", "processor"), replicas=1)
     try:
         await platform.start_all(services)
         yield Rig(platform, pool, nc, js, names, Figures(scenario), dsn)

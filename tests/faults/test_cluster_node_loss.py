@@ -5,6 +5,7 @@ import asyncio
 import nats
 import pytest
 
+from shared.messaging.topology import submissions_stream_config
 from tests.conftest import wait_for
 from tests.faults.pipeline import Stopwatch, upload_many, verdict
 from tests.faults.rig import rig
@@ -39,8 +40,14 @@ async def test_r3_cluster_survives_losing_a_node(tmp_path) -> None:
     try:
         await cluster_ready(servers[0].url)
         async with rig("r3-node-loss", tmp_path, nats_url=urls, replicas=3) as r:
-            info = await r.js.stream_info(r.names.documents_stream)
-            assert info.config.num_replicas == 3
+            for stream in (
+                r.names.documents_stream,
+                r.names.dlq_stream,
+                f"OBJ_{r.names.uploads_bucket}",
+                submissions_stream_config(r.names).name,
+            ):  # declared with one copy by the rig, raised to SUM_NATS_REPLICAS by the services
+                info = await r.js.stream_info(stream)
+                assert info.config.num_replicas == 3, (stream, info.config.num_replicas)
             total = Stopwatch()
             gateway = r.platform.url("gateway")
             upload = asyncio.create_task(

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 
 from services.gateway.settings import GatewaySettings
-from shared.config import load_settings
+from shared.config import CommonSettings, load_settings
 from shared.events import DocumentReceivedV1, Names, decode, encode
 from shared.events.codec import UndecodableMessage
 
@@ -28,6 +28,14 @@ def test_settings_come_from_sum_variables_with_local_defaults(tmp_path) -> None:
 def test_bad_setting_is_a_clear_error() -> None:
     with pytest.raises(SystemExit, match="gateway_port"):
         load_settings(GatewaySettings, {"SUM_GATEWAY_PORT": "many"})
+
+
+@pytest.mark.parametrize("replicas", ["0", "6", "three"])
+def test_stream_replicas_outside_one_to_five_are_refused(replicas: str) -> None:
+    with pytest.raises(SystemExit, match="nats_replicas"):
+        load_settings(CommonSettings, {"SUM_NATS_REPLICAS": replicas})
+    assert load_settings(CommonSettings, {"SUM_NATS_REPLICAS": "3"}).nats_replicas == 3
+    assert load_settings(CommonSettings, {}).nats_replicas == 1
 
 
 def test_event_round_trip_and_versioned_subject() -> None:

@@ -38,8 +38,10 @@ class BusDoor:
         concurrency: int = 16,
         policy: RetryPolicy | None = None,
         relay: bool = True,
+        replicas: int = 1,
     ) -> None:
         self.nc = nc
+        self.replicas = replicas
         self.js = js
         self.names = names
         self.policy = policy or RetryPolicy()
@@ -61,7 +63,7 @@ class BusDoor:
         self._consuming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await ensure_stream(self.js, submissions_stream_config(self.names))
+        await ensure_stream(self.js, submissions_stream_config(self.names, self.replicas))
         await ensure_consumer(self.js, self.consumer)
         if self.relay is not None:
             await self.relay.start()

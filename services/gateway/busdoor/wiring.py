@@ -24,7 +24,7 @@ from services.gateway.idempotency import RedisIdempotency
 from services.gateway.object_writer import PipelinedObjectWriter
 from services.gateway.repository import PgDocuments
 from shared.adapters import Adapters
-from shared.config import load_settings
+from shared.config import CommonSettings, load_settings
 from shared.events.asyncapi import asyncapi_yaml
 from shared.intake import IntakePolicy
 from shared.intake.scanning import build_scanner
@@ -82,6 +82,7 @@ async def open_bus_door(state: Any) -> BusDoor | None:
         desk=desk,
         concurrency=settings.busdoor_concurrency,
         relay=settings.busdoor_relay,
+        replicas=load_settings(CommonSettings).nats_replicas,
     )
     await door.start()
     log.info("bus door open", extra={"namespace": adapters.names.namespace})
