@@ -121,8 +121,9 @@ async def _store(
     object_name = f"{tenant}/{document_id}"
     spool.seek(0)
     await deps.objects.put(object_name, spool, sha256_hex=inspection.sha256)
+    row = _row(document_id, object_name, inspection, tenant, priority)
     try:
-        await deps.documents.insert(_row(document_id, object_name, inspection, tenant, priority))
+        await deps.documents.insert(row)
     except DuplicateDocument:
         await deps.objects.delete(object_name)
         winner = await deps.documents.find_by_sha256(tenant, inspection.sha256)
@@ -134,20 +135,8 @@ async def _store(
     except BaseException:
         await deps.objects.delete(object_name)
         raise
-    await _announce(document_id, object_name, inspection, tenant, priority, deps)
-    return Admission(
-        document_id=document_id,
-        tenant=tenant,
-        status="received",
-        sha256=inspection.sha256,
-        size=inspection.size,
-        kind=inspection.kind,
-        filename=inspection.filename,
-        content_type=inspection.content_type,
-        priority=priority,
-        scan_status=inspection.scan_status,
-        duplicate=False,
-    )
+    await _announce(row, priority, deps)
+    return _answer(row, tenant, status="received", duplicate=False)
 
 
 def _row(
@@ -169,31 +158,24 @@ def _row(
     )
 
 
-async def _announce(
-    document_id: str,
-    object_name: str,
-    inspection: Inspection,
-    tenant: str,
-    priority: Priority,
-    deps: AdmissionDeps,
-) -> None:
+async def _announce(row: NewDocument, priority: Priority, deps: AdmissionDeps) -> None:
     event = DocumentReceivedV1(
-        document_id=document_id,
-        tenant=tenant,
-        filename=inspection.filename,
-        content_type=inspection.content_type,
-        kind=inspection.kind,
-        size=inspection.size,
-        sha256=inspection.sha256,
-        object_name=object_name,
+        document_id=row.id,
+        tenant=row.tenant,
+        filename=row.filename,
+        content_type=row.content_type,
+        kind=row.kind,
+        size=row.size,
+        sha256=row.sha256,
+        object_name=row.object_name,
         received_at=datetime.now(UTC),
         priority=priority,
     )
     # The row is committed: if this publish fails, the gateway's reconciler re-publishes it.
     await deps.publisher.publish(
-        deps.names.subject(DocumentReceivedV1, priority), event, msg_id=f"received:{document_id}"
+        deps.names.subject(DocumentReceivedV1, priority), event, msg_id=f"received:{row.id}"
     )
-    metrics.upload_bytes.labels("gateway").inc(inspection.size)
+    metrics.upload_bytes.labels("gateway").inc(row.size)
     metrics.documents.labels("gateway", "accepted").inc()
 
 
@@ -217,16 +199,22 @@ def _record_refusal(
 
 
 def _duplicate(existing: StoredDocument, tenant: str) -> Admission:
+    return _answer(existing, tenant, status=existing.status, duplicate=True)
+
+
+def _answer(
+    doc: NewDocument | StoredDocument, tenant: str, *, status: str, duplicate: bool
+) -> Admission:
     return Admission(
-        document_id=existing.id,
+        document_id=doc.id,
         tenant=tenant,
-        status=existing.status,
-        sha256=existing.sha256,
-        size=existing.size,
-        kind=existing.kind,
-        filename=existing.filename,
-        content_type=existing.content_type,
-        priority=existing.priority,  # type: ignore[arg-type]
-        scan_status=existing.scan_status,
-        duplicate=True,
+        status=status,
+        sha256=doc.sha256,
+        size=doc.size,
+        kind=doc.kind,
+        filename=doc.filename,
+        content_type=doc.content_type,
+        priority=doc.priority,  # type: ignore[arg-type]  # a row keeps it as plain text
+        scan_status=doc.scan_status,
+        duplicate=duplicate,
     )

@@ -7,10 +7,9 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 import uvicorn
-from litestar import Litestar, Request
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 
@@ -98,7 +97,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
             asyncapi_route,
             *ops_routes(checks),
         ],
-        dependencies={"tenant": Provide(caller_tenant, sync_to_thread=False)},
+        dependencies={"tenant": Provide(tenant_of, sync_to_thread=False)},
         lifespan=[lifespan, bus_door_lifespan(state)],
         state=state,
         middleware=[
@@ -120,11 +119,6 @@ def make_gateway_server(settings: GatewaySettings, app: Litestar | None = None) 
     # the gateway decides itself, from SUM_TRUSTED_PROXIES (see edge.client_address).
     server.config.proxy_headers = False
     return server
-
-
-def caller_tenant(request: Request[Any, Any, Any]) -> str:
-    """The tenant of the API key that authenticated this request (set by the guard)."""
-    return tenant_of(request)
 
 
 def wire(state: State, settings: GatewaySettings) -> None:

@@ -18,7 +18,7 @@ from litestar.types import (
     Send,
 )
 
-from shared.web.problems import PROBLEM_JSON, TYPE_BASE
+from shared.web.problems import PROBLEM_JSON, problem_body
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -115,15 +115,7 @@ async def send_problem(
     detail: str,
     headers: dict[str, str] | None = None,
 ) -> None:
-    body = json.dumps(
-        {
-            "type": TYPE_BASE + slug,
-            "title": title,
-            "status": status,
-            "detail": detail,
-            "instance": scope.get("path", ""),
-        }
-    ).encode()
+    body = json.dumps(problem_body(status, slug, title, detail, scope.get("path", ""))).encode()
     raw_headers: list[tuple[bytes, bytes]] = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),

@@ -23,7 +23,6 @@ from typing import Any
 import asyncpg
 import msgspec
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
 
 from shared.events import DocumentIngestedV1, DocumentReceivedV1, Names
 from shared.messaging.publisher import EventPublisher
@@ -111,19 +110,17 @@ class Reconciler:
         return settled.get(durable, -1) >= self.previous.stream_seq
 
     async def _settled_upto(self) -> dict[str, int]:
-        """Per consumer: the stream sequence up to which every message has been settled."""
+        """Per consumer: the stream sequence up to which every message has been settled.
+
+        One request lists every consumer of the stream; a stage that never ran has no entry,
+        so nothing can be judged lost for it yet.
+        """
         upto: dict[str, int] = {}
-        for stage in CONSUMING_STAGE.values():
-            for priority in ("high", "normal", "low"):
-                durable = f"{stage}-{priority}"
-                try:
-                    info = await self.js.consumer_info(self.names.documents_stream, durable)
-                except NotFoundError:
-                    continue  # the stage never ran: nothing can be judged lost yet
-                if not info.num_pending and not info.num_ack_pending:
-                    upto[durable] = EVERYTHING
-                elif info.ack_floor is not None:
-                    upto[durable] = info.ack_floor.stream_seq or 0
+        for info in await self.js.consumers_info(self.names.documents_stream):
+            if not info.num_pending and not info.num_ack_pending:
+                upto[info.name or ""] = EVERYTHING
+            elif info.ack_floor is not None:
+                upto[info.name or ""] = info.ack_floor.stream_seq or 0
         return upto
 
     async def _republish(self, row: Any) -> None:

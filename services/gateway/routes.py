@@ -58,6 +58,7 @@ def parse_id(document_id: str) -> str:
 
 
 def tenant_of(request: Request[Any, Any, Any]) -> str:
+    """The tenant of the API key that authenticated this request (set by the guard)."""
     return str(request.state[PRINCIPAL].tenant)
 
 

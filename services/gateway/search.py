@@ -128,7 +128,9 @@ async def search_documents(
     )
     page, more = ranked[:limit], len(ranked) > limit
     ids = [r["document_id"] for r in page]
-    rows = {r["id"]: r for r in await pool.fetch(_PAGE, ids, tsquery, HEADLINE_OPTIONS)}
+    # A search that found nothing needs no second round trip for snippets.
+    details = await pool.fetch(_PAGE, ids, tsquery, HEADLINE_OPTIONS) if ids else []
+    rows = {r["id"]: r for r in details}
     hits = [
         SearchHit(
             id=str(r["document_id"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from litestar import Request, Response
@@ -46,15 +47,22 @@ def problem_response(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
-    body: dict[str, Any] = {
+    body = problem_body(status, slug, title, detail, request.url.path, **extra)
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_body(
+    status: int, slug: str, title: str, detail: str, instance: str, **extra: Any
+) -> dict[str, Any]:
+    """The JSON object of a problem answer, also for answers written below the framework."""
+    return {
         "type": TYPE_BASE + slug,
         "title": title,
         "status": status,
         "detail": detail or title,
-        "instance": request.url.path,
+        "instance": instance,
         **extra,
     }
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
@@ -106,8 +114,6 @@ def _slug(status: int) -> str:
 
 
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
