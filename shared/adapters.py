@@ -55,9 +55,7 @@ class Adapters:
             await self.redis.aclose()
 
 
-async def open_adapters(
-    settings: CommonSettings, service: str, *, stages: tuple[str, ...] = ()
-) -> Adapters:
+async def open_adapters(settings: CommonSettings, service: str) -> Adapters:
     dsn = settings.dsn()
     if settings.auto_migrate:
         await ensure_database(dsn)
@@ -65,7 +63,9 @@ async def open_adapters(
     names = Names(settings.namespace)
     nc = await connect_nats(settings.nats_url, name=f"sum-{service}")
     js = nc.jetstream()
-    uploads = await ensure_topology(js, names, stages=stages, replicas=settings.nats_replicas)
+    # Streams and bucket only: a stage declares its consumers itself (shared.stage), with the
+    # delivery budget and ack wait of its reliability settings.
+    uploads = await ensure_topology(js, names, replicas=settings.nats_replicas)
     pool = await create_pool(dsn, max_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     log.info("adapters ready", extra={"namespace": settings.namespace})

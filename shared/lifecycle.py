@@ -9,12 +9,15 @@ message it still held is redelivered by the server, so a hard exit loses nothing
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from shared.config import CommonSettings, load_settings
+import uvicorn
+
+from shared.web.serve import wait_started
 
 try:
     import uvloop
@@ -53,20 +56,13 @@ def _exit_now(status: int) -> None:
     os._exit(status)
 
 
-def run(
-    main: Callable[[asyncio.Event], Awaitable[None]], shutdown_timeout: float | None = None
-) -> None:
+def run(main: Callable[[asyncio.Event], Awaitable[None]], shutdown_timeout: float) -> None:
     """Run ``main(stopping)``; SIGTERM/SIGINT set ``stopping`` and main shuts down in order."""
-    timeout = (
-        shutdown_timeout
-        if shutdown_timeout is not None
-        else load_settings(CommonSettings).shutdown_timeout
-    )
 
     async def entry() -> None:
         stopping = asyncio.Event()
         stop_on_signals(stopping)
-        watchdog = asyncio.create_task(_enforce_deadline(stopping, timeout))
+        watchdog = asyncio.create_task(_enforce_deadline(stopping, shutdown_timeout))
         try:
             await main(stopping)
         finally:
@@ -76,3 +72,29 @@ def run(
         uvloop.run(entry())
     else:
         asyncio.run(entry())
+
+
+async def serve_until_stopped(
+    stopping: asyncio.Event, make_servers: Sequence[Callable[[], uvicorn.Server]], timeout: float
+) -> None:
+    """Serve until ``stopping`` is set or a server ends, then stop every server within ``timeout``.
+
+    Each server is made only once the one before it has started, so a later app may share state
+    that an earlier app's lifespan sets up. Raises SystemExit if any of them never started.
+    """
+    servers: list[uvicorn.Server] = []
+    serving: list[asyncio.Task[None]] = []
+    for make in make_servers:
+        if servers:
+            await wait_started(servers[-1])
+        servers.append(make())
+        serving.append(asyncio.create_task(servers[-1].serve()))
+    stop = asyncio.create_task(stopping.wait())
+    await asyncio.wait({*serving, stop}, return_when=asyncio.FIRST_COMPLETED)
+    stop.cancel()
+    for server in reversed(servers):
+        server.should_exit = True
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(asyncio.gather(*serving), timeout)
+    if not all(server.started for server in servers):
+        raise SystemExit("startup failed")

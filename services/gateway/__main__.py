@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from services.gateway.app import make_gateway_server
 from services.gateway.settings import GatewaySettings
-from shared import lifecycle
-from shared.bootstrap import end_process, start_process
+from shared.bootstrap import run_process
 from shared.config import load_settings
+from shared.lifecycle import serve_until_stopped
 
 
 def main() -> None:
     settings = load_settings(GatewaySettings)
-    start_process("gateway", settings.log_level)
 
     async def run(stopping: asyncio.Event) -> None:
-        server = make_gateway_server(settings)
-        serving = asyncio.create_task(server.serve())
-        stop = asyncio.create_task(stopping.wait())
-        await asyncio.wait({serving, stop}, return_when=asyncio.FIRST_COMPLETED)
-        server.should_exit = True
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(serving, settings.shutdown_timeout)
-        if not server.started:
-            raise SystemExit("startup failed")
+        await serve_until_stopped(
+            stopping, [lambda: make_gateway_server(settings)], settings.shutdown_timeout
+        )
 
-    try:
-        lifecycle.run(run)
-    finally:
-        end_process()
+    run_process("gateway", settings, run)
 
 
 if __name__ == "__main__":

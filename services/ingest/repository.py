@@ -11,6 +11,7 @@ import msgspec
 from nats.js.object_store import ObjectStore
 
 from services.ingest.extraction import ExtractedText
+from shared.db.documents import document_status
 from shared.messaging.objects import object_as_file
 
 
@@ -19,10 +20,7 @@ class PgTextStore:
         self.pool = pool
 
     async def status_of(self, document_id: str) -> str | None:
-        status: str | None = await self.pool.fetchval(
-            "SELECT status FROM documents WHERE id = $1", document_id
-        )
-        return status
+        return await document_status(self.pool, document_id)
 
     async def save_text(self, document_id: str, text: ExtractedText) -> None:
         async with self.pool.acquire() as conn, conn.transaction():

@@ -37,22 +37,15 @@ def build_deps(adapters: Adapters, settings: IngestSettings) -> IngestDeps:
 
 
 async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
-    adapters = await open_adapters(settings, STAGE, stages=(STAGE,))
+    adapters = await open_adapters(settings, STAGE)
     deps = build_deps(adapters, settings)
-    try:
-        await _run(settings, adapters, deps, stopping)
-    finally:
-        shutdown_pool()
 
-
-async def _run(
-    settings: IngestSettings, adapters: Adapters, deps: IngestDeps, stopping: asyncio.Event
-) -> None:
     async def handle(delivery: Delivery) -> None:
         await ingest_document(decode(delivery.data, DocumentReceivedV1), deps)
 
-    retention = start_retention(adapters.pool, adapters.uploads, stopping)
+    retention: asyncio.Task[None] | None = None
     try:
+        retention = start_retention(adapters.pool, adapters.uploads, stopping)
         await run_stage(
             stage=STAGE,
             settings=settings,
@@ -66,3 +59,4 @@ async def _run(
     finally:
         if retention is not None:
             retention.cancel()
+        shutdown_pool()

@@ -7,6 +7,7 @@ import msgspec
 
 from services.processor.ports import SourceText
 from services.processor.summarization import Memories
+from shared.db.documents import document_status
 
 # Titles weigh most, then keywords, then summaries, then the body. The body is cut at a size
 # that stays well inside PostgreSQL's 1 MB tsvector limit; summaries and keywords cover the rest.
@@ -31,10 +32,7 @@ class PgMemoryStore:
         self.pool = pool
 
     async def status_of(self, document_id: str) -> str | None:
-        status: str | None = await self.pool.fetchval(
-            "SELECT status FROM documents WHERE id = $1", document_id
-        )
-        return status
+        return await document_status(self.pool, document_id)
 
     async def source_of(self, document_id: str) -> SourceText | None:
         row = await self.pool.fetchrow(

@@ -27,7 +27,7 @@ def build_deps(adapters: Adapters, abstractive: AbstractiveSummarizer | None) ->
 
 
 async def main(stopping: asyncio.Event, settings: ProcessorSettings) -> None:
-    adapters = await open_adapters(settings, STAGE, stages=(STAGE,))
+    adapters = await open_adapters(settings, STAGE)
     abstractive = (
         AbstractiveSummarizer(
             settings.llm_url, settings.llm_model, settings.llm_api_key, timeout=settings.llm_timeout

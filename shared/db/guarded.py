@@ -39,10 +39,12 @@ class GuardedPool:
             "postgres", failure_threshold=5, reset_timeout=1.0, on_state_change=export_breaker_state
         )
 
-    async def _guard(self, call: Callable[[], Awaitable[T]]) -> T:
+    @asynccontextmanager
+    async def _permit(self) -> AsyncIterator[None]:
+        """One call through the breaker: only connection errors count against PostgreSQL."""
         permit = self.breaker.acquire()
         try:
-            result = await call()
+            yield
         except CONNECTION_ERRORS:
             permit.failure()
             raise
@@ -50,7 +52,10 @@ class GuardedPool:
             permit.release()
             raise
         permit.success()
-        return result
+
+    async def _guard(self, call: Callable[[], Awaitable[T]]) -> T:
+        async with self._permit():
+            return await call()
 
     async def fetch(self, query: str, *args: Any, **kwargs: Any) -> list[asyncpg.Record]:
         return await self._guard(lambda: self.pool.fetch(query, *args, **kwargs))
@@ -69,17 +74,8 @@ class GuardedPool:
 
     @asynccontextmanager
     async def acquire(self, **kwargs: Any) -> AsyncIterator[asyncpg.Connection]:
-        permit = self.breaker.acquire()
-        try:
-            async with self.pool.acquire(**kwargs) as connection:
-                yield connection
-        except CONNECTION_ERRORS:
-            permit.failure()
-            raise
-        except BaseException:
-            permit.release()
-            raise
-        permit.success()
+        async with self._permit(), self.pool.acquire(**kwargs) as connection:
+            yield connection
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.pool, name)  # sizes and the rest: straight to the pool

@@ -20,6 +20,7 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
 
+from shared.db.documents import document_status
 from shared.events.catalog import Names
 from shared.events.deadletter import DeadLetterV1
 from shared.messaging.publisher import MSG_ID, EventPublisher
@@ -123,9 +124,7 @@ async def replay(
             is not None
         )
         if not reset:
-            status = await pool.fetchval(
-                "SELECT status FROM documents WHERE id = $1::text::uuid", letter.document_id
-            )
+            status = await document_status(pool, letter.document_id)
             if status is not None and status != input_status:
                 raise ReplayRefused(
                     f"document {letter.document_id} is {status} now; replaying could only "
