@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 from litestar import Litestar, get
 from litestar.datastructures import State
 
-from services.monitor.dashboard import ConsumerView, DocumentCounts, LatencyView, PipelineView
+from services.monitor.dashboard import DocumentCounts, LatencyView, PipelineView
 from services.monitor.feeder import Feeder
-from services.monitor.pipeline import STATUSES, PipelineCounts, watch_pipeline
+from services.monitor.pipeline import PipelineCounts, watch_pipeline
 from services.monitor.routes import MonitorState, create_monitor_router, create_otlp_app
 from services.monitor.settings import MonitorSettings
 from shared.events import Names
@@ -30,26 +30,17 @@ SERVICE = "monitor"
 @get("/api/pipeline/counts", sync_to_thread=False, tags=["pipeline"])
 def pipeline_counts(state: State) -> dict[str, int]:
     counts: PipelineCounts = state.counts
-    return {s: counts.by_status.get(s, 0) for s in STATUSES}
+    return counts.totals()
 
 
 def pipeline_view(counts: PipelineCounts, feeder: Feeder | None) -> PipelineView:
     latency = counts.latency_ms()
     return PipelineView(
-        consumers=[
-            ConsumerView(
-                stream=c.stream,
-                consumer=c.consumer,
-                pending=c.pending,
-                ack_pending=c.ack_pending,
-                redelivered=c.redelivered,
-            )
-            for c in (feeder.consumers if feeder else [])
-        ],
+        consumers=list(feeder.consumers) if feeder else [],
         dead_letters=feeder.dead_letters if feeder else 0,
         throughput_per_min=[float(n) for n in counts.throughput_per_minute(time.time())],
         latency_ms=LatencyView(**{k: v or 0.0 for k, v in latency.items()}),
-        documents=DocumentCounts(**{s: counts.by_status.get(s, 0) for s in STATUSES}),
+        documents=DocumentCounts(**counts.totals()),
     )
 
 

@@ -41,6 +41,10 @@ class PipelineCounts:
         self._latencies: deque[float] = deque(maxlen=2048)
         self._per_minute: deque[tuple[int, int]] = deque(maxlen=_WINDOW)
 
+    def totals(self) -> dict[str, int]:
+        """Documents seen reaching each status, every status present."""
+        return {status: self.by_status[status] for status in STATUSES}
+
     def observe(self, subject: str, namespace: str, document_id: str | None, now: float) -> None:
         parts = subject.split(".")
         # <namespace>.documents.<event>.v<N>.<priority>

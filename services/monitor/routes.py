@@ -102,11 +102,7 @@ def create_monitor_router(state: MonitorState) -> Router:
     return Router(path="/", route_handlers=[*dashboard_route_handlers(), *_api_handlers(state)])
 
 
-def create_otlp_app(state: MonitorState, *, manage_state: bool = False) -> Litestar:
-    """The OTLP/HTTP receiver app for port 4318; ``manage_state`` starts and stops ``state``
-    with this app (leave it off when the main app's lifespan already does)."""
-    app = _create_otlp_app(state.telemetry)
-    if manage_state:
-        app.on_startup.append(state.start)
-        app.on_shutdown.append(state.stop)
-    return app
+def create_otlp_app(state: MonitorState) -> Litestar:
+    """The OTLP/HTTP receiver app for port 4318; the app that mounts the router starts and
+    stops ``state``."""
+    return _create_otlp_app(state.telemetry)

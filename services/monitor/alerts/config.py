@@ -1,8 +1,8 @@
 """Alert thresholds, read from ``SUM_MONITOR_ALERT_*`` variables."""
 
-import os
-
 import msgspec
+
+from services.monitor.env_settings import struct_from_env
 
 
 class AlertThresholds(msgspec.Struct, frozen=True, kw_only=True):
@@ -31,17 +31,4 @@ class AlertThresholds(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "AlertThresholds":
         """Build from the environment; a malformed value raises ``ValueError``."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for field in msgspec.structs.fields(cls):
-            raw = env.get(f"SUM_MONITOR_ALERT_{field.name.upper()}")
-            if raw is None or raw.strip() == "":
-                continue
-            if field.name == "expected_services":
-                values[field.name] = [name.strip() for name in raw.split(",") if name.strip()]
-            else:
-                values[field.name] = raw.strip()
-        try:
-            return msgspec.convert(values, cls, strict=False)
-        except msgspec.ValidationError as exc:
-            raise ValueError(f"invalid alert setting: {exc}") from exc
+        return struct_from_env(cls, "SUM_MONITOR_ALERT_", "alert setting", environ)

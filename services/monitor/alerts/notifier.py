@@ -53,11 +53,11 @@ class WebhookNotifier:
         headers = {"Content-Type": "application/json"}
         for attempt in range(1, self._max_attempts + 1):
             try:
-                response = await http_post(self._url, body, headers, self._timeout)
-                if 200 <= response.status < 300:
+                status = await http_post(self._url, body, headers, self._timeout)
+                if 200 <= status < 300:
                     return "sent"
-                if response.status < 500 and response.status != 429:
-                    logger.warning("alert webhook refused the event: HTTP %d", response.status)
+                if status < 500 and status != 429:
+                    logger.warning("alert webhook refused the event: HTTP %d", status)
                     return "rejected"
             except HttpPostError as exc:
                 logger.info("alert webhook attempt %d failed: %s", attempt, exc)

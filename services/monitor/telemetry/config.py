@@ -1,8 +1,8 @@
 """Limits and endpoints of the telemetry core, read from ``SUM_MONITOR_*`` variables."""
 
-import os
-
 import msgspec
+
+from services.monitor.env_settings import struct_from_env
 
 MIB = 1024 * 1024
 
@@ -34,15 +34,4 @@ class TelemetrySettings(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> "TelemetrySettings":
         """Build from the environment; a malformed number raises ``ValueError`` naming the var."""
-        env = os.environ if environ is None else environ
-        values: dict[str, object] = {}
-        for field in msgspec.structs.fields(cls):
-            name = f"SUM_MONITOR_{field.name.upper()}"
-            raw = env.get(name)
-            if raw is None or raw.strip() == "":
-                continue
-            values[field.name] = raw.strip()
-        try:
-            return msgspec.convert(values, cls, strict=False)
-        except msgspec.ValidationError as exc:
-            raise ValueError(f"invalid monitor telemetry setting: {exc}") from exc
+        return struct_from_env(cls, "SUM_MONITOR_", "monitor telemetry setting", environ)

@@ -8,6 +8,7 @@ share one conversion path.
 
 import base64
 import enum
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -40,6 +41,7 @@ class DecodedMetrics(msgspec.Struct, frozen=True):
 # instead of failing the whole request.
 _INVALID_ID_BASE64 = base64.b64encode(b"\x00").decode()
 _ID_KEYS = ("traceId", "spanId", "parentSpanId")
+_IdRewriter = Callable[[dict[str, Any]], None]
 
 
 def _hex_to_base64(value: Any) -> Any:
@@ -82,7 +84,7 @@ def _rewrite_exemplar_ids(document: dict[str, Any]) -> None:
                             _rewrite_ids(exemplar)
 
 
-def _parse_json(body: bytes, message: Message, rewrite: Any) -> None:
+def _parse_json(body: bytes, message: Message, rewrite_ids: _IdRewriter) -> None:
     try:
         document = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
@@ -91,7 +93,7 @@ def _parse_json(body: bytes, message: Message, rewrite: Any) -> None:
         raise MalformedPayloadError("body is nested too deeply") from exc
     if not isinstance(document, dict):
         raise MalformedPayloadError("OTLP/JSON body must be a JSON object")
-    rewrite(document)
+    rewrite_ids(document)
     try:
         # Receivers must ignore unknown fields so newer senders keep working.
         json_format.ParseDict(document, message, ignore_unknown_fields=True)
@@ -108,21 +110,22 @@ def _parse_protobuf(body: bytes, message: Message) -> None:
         raise MalformedPayloadError(f"body is not a valid OTLP protobuf request: {exc}") from exc
 
 
+def _parse(body: bytes, encoding: Encoding, message: Message, rewrite_ids: _IdRewriter) -> None:
+    if encoding is Encoding.JSON:
+        _parse_json(body, message, rewrite_ids)
+    else:
+        _parse_protobuf(body, message)
+
+
 def decode_traces(body: bytes, encoding: Encoding) -> DecodedSpans:
     request = ExportTraceServiceRequest()
-    if encoding is Encoding.JSON:
-        _parse_json(body, request, _rewrite_trace_ids)
-    else:
-        _parse_protobuf(body, request)
+    _parse(body, encoding, request, _rewrite_trace_ids)
     return spans_from_request(request)
 
 
 def decode_metrics(body: bytes, encoding: Encoding) -> DecodedMetrics:
     request = ExportMetricsServiceRequest()
-    if encoding is Encoding.JSON:
-        _parse_json(body, request, _rewrite_exemplar_ids)
-    else:
-        _parse_protobuf(body, request)
+    _parse(body, encoding, request, _rewrite_exemplar_ids)
     accepted = rejected = 0
     for resource_metrics in request.resource_metrics:
         for scope_metrics in resource_metrics.scope_metrics:

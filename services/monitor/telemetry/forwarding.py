@@ -88,7 +88,7 @@ class Forwarder:
     async def _attempt(self, batch: ForwardBatch) -> tuple[bool, str]:
         """One POST; returns (should retry, outcome label if not)."""
         try:
-            response = await http_post(
+            status = await http_post(
                 self._endpoint + batch.path,
                 batch.body,
                 {"Content-Type": batch.content_type},
@@ -97,9 +97,9 @@ class Forwarder:
         except HttpPostError as exc:
             logger.info("forwarding attempt failed: %s", exc)
             return True, "failed"
-        if 200 <= response.status < 300:
+        if 200 <= status < 300:
             return False, "sent"
-        if response.status in RETRYABLE_STATUSES:
+        if status in RETRYABLE_STATUSES:
             return True, "failed"
-        logger.warning("forward target rejected a batch with HTTP %d", response.status)
+        logger.warning("forward target rejected a batch with HTTP %d", status)
         return False, "rejected"

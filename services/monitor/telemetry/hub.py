@@ -54,7 +54,6 @@ class TelemetryHub:
         self._queue: WorkQueue[IngestBatch] = WorkQueue()
         self._queued_bytes = 0
         self._tasks: list[asyncio.Task[None]] = []
-        self.processed_batches = 0
         self.requests = Counter(
             "sum_monitor_otlp_requests",
             "OTLP/HTTP export requests, by signal and outcome.",
@@ -72,10 +71,6 @@ class TelemetryHub:
             "Decoded OTLP batches waiting for the ingestion worker.",
             registry=self.registry,
         )
-
-    @property
-    def queued_batches(self) -> int:
-        return len(self._queue)
 
     def has_room(self, size_bytes: int) -> bool:
         return (
@@ -126,4 +121,3 @@ class TelemetryHub:
                 await asyncio.sleep(0)
         if batch.forward is not None and self.forwarder is not None:
             self.forwarder.enqueue(batch.forward)
-        self.processed_batches += 1

@@ -4,6 +4,8 @@ from typing import Any
 
 import msgspec
 
+from shared.telemetry.propagation import DOCUMENT_ID
+
 SPAN_KIND_NAMES = (
     "SPAN_KIND_UNSPECIFIED",
     "SPAN_KIND_INTERNAL",
@@ -13,7 +15,6 @@ SPAN_KIND_NAMES = (
     "SPAN_KIND_CONSUMER",
 )
 STATUS_CODE_NAMES = ("STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR")
-DOCUMENT_ID_ATTRIBUTE = "sum.document.id"
 UNKNOWN_SERVICE = "unknown_service"
 
 
@@ -54,5 +55,5 @@ class SpanRecord(msgspec.Struct, frozen=True, kw_only=True):
 
     @property
     def document_id(self) -> str | None:
-        value = self.attributes.get(DOCUMENT_ID_ATTRIBUTE)
+        value = self.attributes.get(DOCUMENT_ID)
         return str(value) if value is not None else None

@@ -126,14 +126,14 @@ def otlp_route_handlers(hub: TelemetryHub) -> list[HTTPRouteHandler]:
     return [receive_traces, receive_metrics]
 
 
-def create_otlp_app(state: TelemetryHub, *, manage_hub: bool = False) -> Litestar:
+def create_otlp_app(hub: TelemetryHub, *, manage_hub: bool = False) -> Litestar:
     """The app served on port 4318. With ``manage_hub`` it starts and stops the hub itself;
     leave it off when the main monitor app already owns the hub's lifecycle."""
     hooks: dict[str, Any] = {}
     if manage_hub:
-        hooks = {"on_startup": [state.start], "on_shutdown": [state.stop]}
+        hooks = {"on_startup": [hub.start], "on_shutdown": [hub.stop]}
     return Litestar(
-        route_handlers=otlp_route_handlers(state),
+        route_handlers=otlp_route_handlers(hub),
         openapi_config=None,
         logging_config=None,  # the process's JSON logging stays in charge
         request_max_body_size=None,
