@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.metadata
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from shared.cli.exit_codes import FAILURES, OK, REFUSED, USAGE, CliError
 from shared.cli.output import print_json
 from shared.cli.pg_tools import ToolFailed, find_tool, run_tool, tool_version
 from shared.cli.progress import Display, Transfer, human_bytes
-from shared.cli.running import add_json_flag, run_command
+from shared.cli.running import add_json_flag, run_command, sum_version
 from shared.config import CommonSettings, load_settings
 from shared.events.catalog import Names
 from shared.retention import RETENTION_LOCK
@@ -46,13 +45,6 @@ def _prepare(directory: Path) -> None:
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise CliError(REFUSED, f"{directory} is not empty; back up into a new directory")
     (directory / mf.OBJECTS_DIR).mkdir(parents=True, exist_ok=True)
-
-
-def _sum_version() -> str:
-    try:
-        return importlib.metadata.version("sum-platform")
-    except importlib.metadata.PackageNotFoundError:
-        return "dev"
 
 
 async def _dump(conn: asyncpg.Connection, directory: Path, dsn: str) -> dict:
@@ -160,7 +152,7 @@ async def take_backup(
         started_at=started,
         finished_at=datetime.now(UTC),
         versions=mf.Versions(
-            sum=_sum_version(),
+            sum=sum_version(),
             schema=max(facts["migrations"], default=0),
             migrations=facts["migrations"],
             postgres=facts["postgres"],

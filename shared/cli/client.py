@@ -6,7 +6,6 @@ Every request carries ``Authorization: Bearer <key>`` when an API key is configu
 from __future__ import annotations
 
 import asyncio
-import importlib.metadata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from shared.cli.exit_codes import (
     CliError,
 )
 from shared.cli.multipart_body import FileChanged, MultipartFile
+from shared.cli.running import sum_version
 
 RETRY_STATUSES = (429, 503)
 MAX_ATTEMPTS = 5
@@ -36,13 +36,6 @@ class Rejected(CliError):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(FAILURES, message)
         self.status = status
-
-
-def _version() -> str:
-    try:
-        return importlib.metadata.version("sum-platform")
-    except importlib.metadata.PackageNotFoundError:
-        return "dev"
 
 
 def problem_text(answer: httpx.Response) -> str:
@@ -70,7 +63,7 @@ def _retry_after(answer: httpx.Response, attempt: int) -> float:
 
 class GatewayClient:
     def __init__(self, config: ClientConfig, transport: httpx.AsyncBaseTransport | None = None):
-        headers = {"User-Agent": f"sumctl/{_version()}", "Accept": "application/json"}
+        headers = {"User-Agent": f"sumctl/{sum_version()}", "Accept": "application/json"}
         if config.api_key:
             headers["Authorization"] = f"Bearer {config.api_key}"
         self.url = config.gateway_url

@@ -13,18 +13,13 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
+from shared.intake.kinds import CANONICAL_MIME
+
 CHUNK = 256 * 1024
 
-# The document kinds the gateway accepts, by file suffix.
-CONTENT_TYPES = {
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "json": "application/json",
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
+# The document kinds the gateway accepts, by file suffix: each kind is named after its usual
+# suffix, so the intake's own table serves (the gateway records the same canonical types).
+CONTENT_TYPES: dict[str, str] = {kind: mime for kind, mime in CANONICAL_MIME.items()}
 
 
 def content_type_of(path: PurePath) -> str:

@@ -1,9 +1,10 @@
-"""Plumbing shared by the commands: the ``--json`` flag, and errors turned into exit codes."""
+"""Plumbing shared by the commands: the ``--json`` flag, exit codes for errors, the version."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.metadata
 import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -12,6 +13,14 @@ from shared.cli.exit_codes import CliError
 from shared.cli.output import print_json
 
 INTERRUPTED = 130  # the shell's convention for Ctrl-C
+
+
+def sum_version() -> str:
+    """The installed ``sum-platform`` version; ``dev`` when running from a source tree."""
+    try:
+        return importlib.metadata.version("sum-platform")
+    except importlib.metadata.PackageNotFoundError:
+        return "dev"
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from shared.intake.kinds import DocumentKind
+from shared.intake.kinds import ALL_KINDS, DocumentKind
 
 MB = 1_000_000
 
@@ -27,3 +27,7 @@ class IntakePolicy(msgspec.Struct, frozen=True, kw_only=True):
 
     def limit_for(self, kind: DocumentKind) -> int:
         return self.limits.get(kind, DEFAULT_LIMITS[kind])
+
+    def largest_limit(self) -> int:
+        """No accepted upload of any kind is larger than this."""
+        return max(self.limit_for(kind) for kind in ALL_KINDS)

@@ -31,13 +31,13 @@ _LIBMAGIC_ACCEPTS: dict[DocumentKind, frozenset[str]] = {
     "docx": frozenset({DOCX_MIME, "application/zip"}),
 }
 
-# One cookie per process: loading the magic database costs milliseconds. python-magic serialises
-# calls on it with its own lock.
 # libmagic names some text formats application/*; they are text, not a disguise.
 _TEXTUAL_APPLICATION_TYPES = frozenset(
     {"application/json", "application/xml", "application/javascript", "application/x-ndjson"}
 )
 
+# One cookie per process: loading the magic database costs milliseconds. python-magic serialises
+# calls on it with its own lock.
 _magic = magic.Magic(mime=True)
 
 

@@ -32,7 +32,7 @@ from shared.events.submission import (
     results_prefix,
     valid_tenant,
 )
-from shared.intake import DEFAULT_LIMITS, UploadRejected
+from shared.intake import IntakePolicy, UploadRejected
 from shared.telemetry import metrics
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class SubmissionDesk:
     bucket: ObjectStore | None = None
     metadata: MetadataStore | None = None
     # A referenced object larger than every per-kind limit is refused before it is downloaded.
-    max_object_bytes: int = max(DEFAULT_LIMITS.values())
+    max_object_bytes: int = IntakePolicy().largest_limit()
 
     async def submit(self, tenant: str, version: str, payload: bytes) -> SubmitReplyV1:
         key: str | None = None

@@ -48,7 +48,7 @@ class BusDoor:
         # Extra deliveries beyond the policy cover ack timeouts (a gateway killed mid-submit).
         self.consumer = submission_consumer(names.namespace, self.policy.max_deliver + 3)
         self.requests = RequestEntrance(nc, desk, concurrency)
-        self.relay = ResultRelay(nc, names.namespace) if relay else None
+        self.relay = ResultRelay(nc, names) if relay else None
         durable = DurableEntrance(nc, desk, self.policy.max_deliver)
         self.runner = ConsumerRunner(
             js=js,

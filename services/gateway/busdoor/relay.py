@@ -19,6 +19,7 @@ from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 
+from shared.events.catalog import Names
 from shared.events.submission import STATUSES, result_subject, valid_tenant
 from shared.telemetry import metrics
 
@@ -59,14 +60,14 @@ def _is_token(value: str) -> bool:
 
 
 class ResultRelay:
-    def __init__(self, nc: Client, namespace: str) -> None:
+    def __init__(self, nc: Client, names: Names) -> None:
         self.nc = nc
-        self.namespace = namespace
+        self.names = names
         self._sub: Subscription | None = None
 
     async def start(self) -> None:
         self._sub = await self.nc.subscribe(
-            f"{self.namespace}.documents.>", queue=QUEUE_GROUP, cb=self._on_event
+            self.names.documents_wildcard(), queue=QUEUE_GROUP, cb=self._on_event
         )
 
     async def stop(self) -> None:
@@ -76,7 +77,7 @@ class ResultRelay:
             self._sub = None
 
     async def _on_event(self, msg: Msg) -> None:
-        target = relay_subject(self.namespace, msg.subject, msg.data)
+        target = relay_subject(self.names.namespace, msg.subject, msg.data)
         if target is None:
             log.warning("cannot relay an event on %s to its tenant", msg.subject)
             return

@@ -17,6 +17,7 @@ from nats.aio.subscription import Subscription
 
 from services.gateway.busdoor.desk import SubmissionDesk
 from shared.events.codec import encode
+from shared.events.submission import submit_subject
 from shared.telemetry.tracing import consumer_span, get_tracer
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ class RequestEntrance:
         self._sub: Subscription | None = None
 
     async def start(self) -> None:
-        subject = f"{self.desk.namespace}.tenants.*.submit.*"
+        subject = submit_subject(self.desk.namespace, "*", "*")
         self._sub = await self.nc.subscribe(subject, queue=QUEUE_GROUP, cb=self._on_message)
 
     async def stop(self, timeout: float = 10.0) -> None:

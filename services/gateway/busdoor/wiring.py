@@ -72,7 +72,7 @@ async def open_bus_door(state: Any) -> BusDoor | None:
         admit=functools.partial(admit, deps=deps),
         bucket=adapters.uploads,
         metadata=PgMetadata(adapters.pool),
-        max_object_bytes=max(deps.policy.limits.values()),
+        max_object_bytes=deps.policy.largest_limit(),
     )
     door = BusDoor(
         nc=adapters.nc,
