@@ -140,7 +140,7 @@ def build_pdf(pages: list[list[str]], *, title: str | None = None) -> bytes:
     if title:
         objects.append(b"<< /Title " + _pdf_string(title) + b" >>")
         info_ref = b" /Info %d 0 R" % len(objects)
-    return _assemble(objects, info_ref)
+    return assemble_pdf(objects, info_ref)
 
 
 def _page_content(lines: list[str]) -> bytes:
@@ -153,7 +153,7 @@ def _page_content(lines: list[str]) -> bytes:
     return b"\n".join(body)
 
 
-def _assemble(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+def assemble_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
@@ -180,7 +180,7 @@ def build_encrypted_pdf(plain: bytes) -> bytes:
 
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_CONTENT_TYPES = (
+DOCX_CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/'
@@ -189,7 +189,7 @@ _CONTENT_TYPES = (
     '<Override PartName="/word/document.xml" ContentType="application/'
     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
 )
-_RELS = (
+DOCX_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -242,8 +242,8 @@ def build_docx(paragraphs: list[tuple[str, str | None]] | None = None) -> bytes:
     )
     out = io.BytesIO()
     parts = {
-        "[Content_Types].xml": _CONTENT_TYPES,
-        "_rels/.rels": _RELS,
+        "[Content_Types].xml": DOCX_CONTENT_TYPES,
+        "_rels/.rels": DOCX_RELS,
         "word/document.xml": document,
         "word/styles.xml": _STYLES,
     }
@@ -258,7 +258,7 @@ def build_docx(paragraphs: list[tuple[str, str | None]] | None = None) -> bytes:
 def write_docx_bomb(path: Path, inflated_mib: int = 64) -> None:
     """A DOCX whose document.xml inflates ~1000:1 (honest headers: the ratio check catches it)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", DOCX_CONTENT_TYPES)
         with archive.open("word/document.xml", "w", force_zip64=True) as member:
             member.write(f'<w:document xmlns:w="{_W_NS}"><w:body>'.encode())
             chunk = b" " * (1024 * 1024)
@@ -302,7 +302,7 @@ def write_many_objects_pdf(path: Path, count: int = 150_000) -> None:
     objects.extend(
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream) for _ in range(count)
     )
-    path.write_bytes(_assemble(objects))
+    path.write_bytes(assemble_pdf(objects))
 
 
 def write_flate_bomb_pdf(path: Path, inflated_mib: int = 120) -> None:
@@ -316,7 +316,7 @@ def write_flate_bomb_pdf(path: Path, inflated_mib: int = 120) -> None:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
     ]
-    path.write_bytes(_assemble(objects))
+    path.write_bytes(assemble_pdf(objects))
 
 
 def write_all(target: Path = FILES) -> None:

@@ -54,6 +54,12 @@ class Rig:
     figures: Figures
     database_url: str
 
+    async def some_processed(self) -> bool:
+        """The pipeline is flowing: at least one document went all the way through."""
+        return bool(
+            await self.pool.fetchval("SELECT count(*) FROM documents WHERE status = 'processed'")
+        )
+
 
 async def _drop_database(pg_base: str, dsn: str) -> None:
     with contextlib.suppress(Exception):

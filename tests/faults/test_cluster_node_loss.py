@@ -54,12 +54,7 @@ async def test_r3_cluster_survives_losing_a_node(tmp_path) -> None:
                 upload_many(gateway, range(0, 330), concurrency=8, api_key=r.platform.api_key)
             )
 
-            async def some_processed() -> bool:
-                return bool(
-                    await r.pool.fetchval("SELECT count(*) FROM documents WHERE status='processed'")
-                )
-
-            await wait_for(some_processed, timeout=30, interval=0.02)
+            await wait_for(r.some_processed, timeout=30, interval=0.02)
             # Kill the node that leads the documents stream: the hardest node to lose.
             leader = (await r.js.stream_info(r.names.documents_stream)).cluster.leader
             victim = next(s for s in servers if s.name == leader)

@@ -30,12 +30,7 @@ async def test_postgres_restart_mid_flow(tmp_path) -> None:
             gateway = r.platform.url("gateway")
             accepted, sent = await upload_many(gateway, range(0, 250), api_key=r.platform.api_key)
 
-            async def some_processed() -> bool:
-                return bool(
-                    await r.pool.fetchval("SELECT count(*) FROM documents WHERE status='processed'")
-                )
-
-            await wait_for(some_processed, timeout=30, interval=0.02)
+            await wait_for(r.some_processed, timeout=30, interval=0.02)
             cluster.stop()
             outage = Stopwatch()
 
