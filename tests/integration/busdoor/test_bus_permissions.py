@@ -63,6 +63,19 @@ async def producer(bus: SecuredBus, tenant: str, errors: list[str]) -> Client:
     )
 
 
+async def test_the_gateway_user_reads_the_stages_consumers(platform, bus: SecuredBus) -> None:
+    """Backlog shedding and the reconciler read the ingest and processor consumers."""
+    nc = await nats.connect(bus.url("gateway"), allow_reconnect=False)
+    try:
+        js = nc.jetstream()
+        names = {c.name for c in await js.consumers_info("SUM_DOCUMENTS")}
+        assert {"ingest-normal", "processor-normal"} <= names
+        info = await js.consumer_info("SUM_DOCUMENTS", "ingest-high")
+        assert info.name == "ingest-high"
+    finally:
+        await nc.close()
+
+
 def test_shipped_tenant_template_matches_the_rendered_one() -> None:
     shipped = (DEPLOY / "auth-tenants.conf").read_text()
     assert shipped.split("SUM_TENANT_USERS:", 1)[1] == tenant_users(["example"]).split(":", 1)[1]
