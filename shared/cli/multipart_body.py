@@ -13,13 +13,15 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from shared.intake.kinds import CANONICAL_MIME
+from shared.intake.kinds import CANONICAL_MIME, KIND_BY_EXTENSION
 
 CHUNK = 256 * 1024
 
-# The document kinds the gateway accepts, by file suffix: each kind is named after its usual
-# suffix, so the intake's own table serves (the gateway records the same canonical types).
-CONTENT_TYPES: dict[str, str] = {kind: mime for kind, mime in CANONICAL_MIME.items()}
+# Every file suffix the gateway accepts (.md and .markdown alike), with the canonical type the
+# gateway records for its kind.
+CONTENT_TYPES: dict[str, str] = {
+    suffix.lstrip("."): CANONICAL_MIME[kind] for suffix, kind in KIND_BY_EXTENSION.items()
+}
 
 
 def content_type_of(path: PurePath) -> str:

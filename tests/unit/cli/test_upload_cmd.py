@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from shared.cli.multipart_body import content_type_of
+from shared.cli.upload import collect
 from tests.unit.cli.conftest import json_of
 from tests.unit.cli.stub_gateway import Stub
 
@@ -90,3 +92,13 @@ def test_bad_paths_are_usage_errors_before_anything_is_sent(sumctl, stub: Stub, 
     (tmp_path / "empty").mkdir()
     code, _, err = sumctl("upload", str(tmp_path / "empty"), "--url", stub.url)
     assert code == 2 and "no documents to upload" in err
+
+
+def test_every_suffix_the_gateway_accepts_is_collected(tmp_path) -> None:
+    for name in ("notes.markdown", "page.htm", "plain.text", "skip.bin"):
+        (tmp_path / name).write_text("x")
+    files, skipped = collect([str(tmp_path)])
+    assert sorted(f.name for f in files) == ["notes.markdown", "page.htm", "plain.text"]
+    assert [s.name for s in skipped] == ["skip.bin"]
+    assert content_type_of(tmp_path / "notes.markdown") == "text/markdown"
+    assert content_type_of(tmp_path / "page.htm") == "text/html"
