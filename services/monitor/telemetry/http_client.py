@@ -22,10 +22,14 @@ _ssl_context = functools.cache(ssl.create_default_context)
 
 def _host(url: str) -> str:
     """``host:port`` of an http(s) URL; errors name only this, as webhook paths carry tokens."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # "http://[::1", "http://host:99999": a sender must not die of it
+        raise HttpPostError("malformed URL") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise HttpPostError(f"unsupported URL (need http:// or https://): {parts.scheme}://…")
-    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    return f"{parts.hostname}:{port or (443 if parts.scheme == 'https' else 80)}"
 
 
 async def http_post(

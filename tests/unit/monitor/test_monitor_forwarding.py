@@ -97,3 +97,13 @@ async def test_http_post_rejects_bad_urls_and_headers() -> None:
         assert "line break" in str(exc)
     else:
         raise AssertionError("header injection must be refused")
+
+
+async def test_a_malformed_url_is_an_http_post_error_not_a_crash() -> None:
+    for url in ("http://[::1", "http://127.0.0.1:99999/hook"):
+        try:
+            await http_post(url, b"")
+        except HttpPostError as exc:
+            assert "malformed" in str(exc)
+        else:
+            raise AssertionError(f"{url} must be refused")
