@@ -23,7 +23,7 @@ from shared.events.catalog import Names
 from shared.health import Check, nats_check, postgres_check, redis_check
 from shared.messaging.connection import connect_nats
 from shared.messaging.publisher import EventPublisher
-from shared.messaging.topology import ensure_topology
+from shared.messaging.topology import ensure_topology, patiently
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ async def open_adapters(settings: CommonSettings, service: str) -> Adapters:
     js = nc.jetstream()
     # Streams and bucket only: a stage declares its consumers itself (shared.stage), with the
     # delivery budget and ack wait of its reliability settings.
-    uploads = await ensure_topology(js, names, replicas=settings.nats_replicas)
+    uploads = await patiently(lambda: ensure_topology(js, names, replicas=settings.nats_replicas))
     pool = await create_pool(dsn, max_size=settings.db_pool_size)
     redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
     log.info("adapters ready", extra={"namespace": settings.namespace})

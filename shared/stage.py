@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 
 import msgspec
@@ -18,7 +19,7 @@ from shared.messaging.deadletters import DeadLetterSink
 from shared.messaging.delivery import Delivery
 from shared.messaging.runner import ConsumerRunner, Handler
 from shared.messaging.settings import ReliabilitySettings
-from shared.messaging.topology import ensure_consumer, stage_consumers
+from shared.messaging.topology import ensure_consumer, patiently, stage_consumers
 from shared.web.observe import observe_requests
 from shared.web.ops import ops_routes
 from shared.web.problems import EXCEPTION_HANDLERS
@@ -89,7 +90,7 @@ async def run_stage(
         adapters.names, stage, max_deliver=policy.max_deliver + 3, ack_wait=reliability.ack_wait
     )
     for spec in specs:
-        await ensure_consumer(adapters.js, spec)
+        await patiently(functools.partial(ensure_consumer, adapters.js, spec))
     runner = ConsumerRunner(
         js=adapters.js,
         specs=specs,

@@ -6,11 +6,15 @@ here compares what the server has with what we want and updates (or re-creates) 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import msgspec
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import (
     AckPolicy,
@@ -22,7 +26,12 @@ from nats.js.api import (
     StorageType,
     StreamConfig,
 )
-from nats.js.errors import BadRequestError, BucketNotFoundError, NotFoundError
+from nats.js.errors import (
+    BadRequestError,
+    BucketNotFoundError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
 from nats.js.object_store import ObjectStore
 
 from shared.events.catalog import Names
@@ -31,6 +40,11 @@ from shared.events.documents import PRIORITIES, DocumentIngestedV1, DocumentRece
 log = logging.getLogger(__name__)
 
 DAY = 24 * 3600.0
+T = TypeVar("T")
+# How long start-up waits for JetStream to answer its declarations. While a cluster elects a
+# leader or moves a stream to a new replica count, API requests time out or answer 503 for
+# seconds; a service that gave up at once would crash-loop through exactly that window.
+DECLARE_PATIENCE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -184,3 +198,21 @@ def submissions_stream_config(names: Names, replicas: int = 1) -> StreamConfig:
         num_replicas=replicas,
         discard=DiscardPolicy.OLD,
     )
+
+
+async def patiently(
+    declare: Callable[[], Awaitable[T]], *, patience: float = DECLARE_PATIENCE_SECONDS
+) -> T:
+    """Run an idempotent declaration, again while JetStream is briefly unable to answer."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + patience
+    pause = 0.25
+    while True:
+        try:
+            return await declare()
+        except (NatsTimeoutError, ServiceUnavailableError) as exc:
+            if loop.time() + pause > deadline:
+                raise
+            log.warning("JetStream not answering declarations yet (%r); trying again", exc)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)

@@ -23,7 +23,12 @@ from shared.messaging.deadletters import DeadLetterSink
 from shared.messaging.outcomes import RetryPolicy
 from shared.messaging.publisher import EventPublisher
 from shared.messaging.runner import ConsumerRunner
-from shared.messaging.topology import ensure_consumer, ensure_stream, submissions_stream_config
+from shared.messaging.topology import (
+    ensure_consumer,
+    ensure_stream,
+    patiently,
+    submissions_stream_config,
+)
 
 
 class BusDoor:
@@ -63,8 +68,9 @@ class BusDoor:
         self._consuming: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await ensure_stream(self.js, submissions_stream_config(self.names, self.replicas))
-        await ensure_consumer(self.js, self.consumer)
+        config = submissions_stream_config(self.names, self.replicas)
+        await patiently(lambda: ensure_stream(self.js, config))
+        await patiently(lambda: ensure_consumer(self.js, self.consumer))
         if self.relay is not None:
             await self.relay.start()
         await self.requests.start()
