@@ -19,6 +19,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-project
 COPY shared ./shared
 COPY services ./services
+COPY sumctl ./sumctl
 # --no-editable installs the project into the venv, so the runtime stage needs no /src.
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable

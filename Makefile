@@ -28,8 +28,8 @@ run: env services
 	exec $(UV) run --frozen sumctl dev
 
 lint: env
-	$(UV) run --frozen ruff check shared services tests bench
-	$(UV) run --frozen ruff format --check shared services tests bench
+	$(UV) run --frozen ruff check shared services sumctl tests bench
+	$(UV) run --frozen ruff format --check shared services sumctl tests bench
 
 typecheck: env
 	$(UV) run --frozen mypy

@@ -256,8 +256,8 @@ def start(command: list[str], env: dict[str, str], port: int) -> subprocess.Pope
 async def make_key(dsn: str) -> str:
     import asyncpg
 
-    from shared.cli.keys import create_key
     from shared.db.migrate import ensure_database, migrate
+    from sumctl.keys import create_key
 
     await ensure_database(dsn)
     await migrate(dsn)

@@ -121,8 +121,8 @@ class Platform:
                 await asyncio.sleep(0.1)
 
     async def create_api_key(self, tenant: str = "default") -> str:
-        from shared.cli.keys import create_key
         from shared.db.migrate import ensure_database, migrate
+        from sumctl.keys import create_key
 
         dsn = self.env["SUM_DATABASE_URL"]
         await ensure_database(dsn)

@@ -50,4 +50,4 @@ def test_build_context_excludes_everything_but_the_sources() -> None:
     ignore = (REPO_ROOT / ".dockerignore").read_text().splitlines()
     assert ignore[ignore.index("*")] == "*"  # deny by default: secrets/, .env, .git stay out
     allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
-    assert allowed == {"pyproject.toml", "uv.lock", "README.md", "shared", "services"}
+    assert allowed == {"pyproject.toml", "uv.lock", "README.md", "shared", "services", "sumctl"}

@@ -18,10 +18,10 @@ import pytest
 
 from services.gateway.app import make_gateway_server
 from services.gateway.settings import GatewaySettings
-from shared.cli.keys import create_key
 from shared.config import load_settings
 from shared.events import Names
 from shared.web.serve import wait_started
+from sumctl.keys import create_key
 from tests.conftest import NATS_URL, REDIS_URL, drop_namespace, unique
 from tests.platform import free_port
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from shared.cli.keys import create_key
 from shared.db.migrate import ensure_database, migrate
+from sumctl.keys import create_key
 from tests.conftest import NATS_URL, PG_BASE, REDIS_URL, drop_database, drop_namespace, unique
 from tests.platform import Platform
 

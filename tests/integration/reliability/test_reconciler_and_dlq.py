@@ -8,12 +8,12 @@ import nats
 import pytest
 
 from services.gateway.reconciler import Reconciler, ReconcilerSettings
-from shared.cli.errors_cmd import parse_window
 from shared.events import DocumentReceivedV1, Names
 from shared.events.deadletter import DeadLetterV1
 from shared.messaging import dlq_store
 from shared.messaging.publisher import EventPublisher
 from shared.messaging.topology import ensure_topology
+from sumctl.errors_cmd import parse_window
 from tests.faults.pipeline import events_per_document
 
 pytestmark = pytest.mark.integration

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from tests.unit.cli.conftest import json_of
-from tests.unit.cli.stub_gateway import Stub
+from tests.unit.sumctl.conftest import json_of
+from tests.unit.sumctl.stub_gateway import Stub
 
 
 def add(stub: Stub, status: str = "received") -> str:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from shared.cli import config_file
-from shared.cli.client import GatewayClient
-from shared.cli.exit_codes import FAILURES, OK, TIMEOUT, USAGE, CliError
-from shared.cli.multipart_body import CONTENT_TYPES
-from shared.cli.output import print_json, table
-from shared.cli.progress import Display, Pipeline, Transfer, human_bytes
-from shared.cli.running import add_json_flag, run_command
-from shared.cli.waiting import follow_documents
+from sumctl import config_file
+from sumctl.client import GatewayClient
+from sumctl.exit_codes import FAILURES, OK, TIMEOUT, USAGE, CliError
+from sumctl.multipart_body import CONTENT_TYPES
+from sumctl.output import print_json, table
+from sumctl.progress import Display, Pipeline, Transfer, human_bytes
+from sumctl.running import add_json_flag, run_command
+from sumctl.waiting import follow_documents
 
 FINISHED = ("processed", "failed", "rejected")
 

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from shared.cli.exit_codes import CliError
-from shared.cli.output import print_json
+from sumctl.exit_codes import CliError
+from sumctl.output import print_json
 
 INTERRUPTED = 130  # the shell's convention for Ctrl-C
 

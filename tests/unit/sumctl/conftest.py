@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from shared.cli.__main__ import build_parser
-from tests.unit.cli.stub_gateway import Stub, serve
+from sumctl.__main__ import build_parser
+from tests.unit.sumctl.stub_gateway import Stub, serve
 
 
 @pytest.fixture
@@ -24,8 +24,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SUM_CONFIG", os.devnull)
     # The stub moves a document on at each look: no need to wait between looks.
-    monkeypatch.setattr("shared.cli.waiting.POLL_INTERVAL", 0.01)
-    monkeypatch.setattr("shared.cli.status_cmd.POLL_INTERVAL", 0.01)
+    monkeypatch.setattr("sumctl.waiting.POLL_INTERVAL", 0.01)
+    monkeypatch.setattr("sumctl.status_cmd.POLL_INTERVAL", 0.01)
 
 
 @pytest.fixture

@@ -19,16 +19,16 @@ import msgspec
 from nats.js.errors import BucketNotFoundError
 from nats.js.object_store import ObjectStore
 
-from shared.cli import manifest as mf
-from shared.cli import stores
-from shared.cli.exit_codes import FAILURES, OK, REFUSED, USAGE, CliError
-from shared.cli.output import print_json
-from shared.cli.pg_tools import ToolFailed, find_tool, run_tool, tool_version
-from shared.cli.progress import Display, Transfer, human_bytes
-from shared.cli.running import add_json_flag, run_command, sum_version
 from shared.config import CommonSettings, load_settings
 from shared.events.catalog import Names
 from shared.retention import RETENTION_LOCK
+from sumctl import manifest as mf
+from sumctl import stores
+from sumctl.exit_codes import FAILURES, OK, REFUSED, USAGE, CliError
+from sumctl.output import print_json
+from sumctl.pg_tools import ToolFailed, find_tool, run_tool, tool_version
+from sumctl.progress import Display, Transfer, human_bytes
+from sumctl.running import add_json_flag, run_command, sum_version
 
 PARALLEL_DOWNLOADS = 4
 

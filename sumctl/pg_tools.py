@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from shared.cli.exit_codes import USAGE, CliError
+from sumctl.exit_codes import USAGE, CliError
 
 INSTALL_ROOT = Path("/usr/lib/postgresql")
 

@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import httpx
 
-from shared.cli.config_file import ClientConfig
-from shared.cli.exit_codes import (
+from sumctl.config_file import ClientConfig
+from sumctl.exit_codes import (
     AUTH,
     FAILURES,
     NOT_FOUND,
@@ -22,8 +22,8 @@ from shared.cli.exit_codes import (
     UNREACHABLE,
     CliError,
 )
-from shared.cli.multipart_body import FileChanged, MultipartFile
-from shared.cli.running import sum_version
+from sumctl.multipart_body import FileChanged, MultipartFile
+from sumctl.running import sum_version
 
 RETRY_STATUSES = (429, 503)
 MAX_ATTEMPTS = 5

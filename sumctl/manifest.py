@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from shared.cli.exit_codes import INTEGRITY, CliError
+from sumctl.exit_codes import INTEGRITY, CliError
 
 FORMAT = 1
 MANIFEST = "manifest.json"

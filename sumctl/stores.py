@@ -14,7 +14,7 @@ from nats.aio.client import Client as NatsClient
 from nats.js.errors import DigestMismatchError, NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
-from shared.cli.exit_codes import UNREACHABLE, USAGE, CliError
+from sumctl.exit_codes import UNREACHABLE, USAGE, CliError
 
 CONNECT_TIMEOUT = 10.0
 

@@ -7,13 +7,13 @@ import asyncio
 import time
 from typing import Any
 
-from shared.cli import config_file
-from shared.cli.client import GatewayClient
-from shared.cli.exit_codes import FAILURES, OK, TIMEOUT
-from shared.cli.output import print_json
-from shared.cli.progress import human_bytes
-from shared.cli.running import add_json_flag, run_command
-from shared.cli.waiting import IN_FLIGHT, POLL_INTERVAL
+from sumctl import config_file
+from sumctl.client import GatewayClient
+from sumctl.exit_codes import FAILURES, OK, TIMEOUT
+from sumctl.output import print_json
+from sumctl.progress import human_bytes
+from sumctl.running import add_json_flag, run_command
+from sumctl.waiting import IN_FLIGHT, POLL_INTERVAL
 
 
 def register(commands: argparse._SubParsersAction) -> None:

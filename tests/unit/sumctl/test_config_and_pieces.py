@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import manifest as mf
-from shared.cli.config_file import add_client_flags, resolve
-from shared.cli.exit_codes import USAGE, CliError
-from shared.cli.pg_tools import split_password
-from shared.cli.progress import Display, Pipeline, Transfer, bar, human_bytes
+from sumctl import manifest as mf
+from sumctl.config_file import add_client_flags, resolve
+from sumctl.exit_codes import USAGE, CliError
+from sumctl.pg_tools import split_password
+from sumctl.progress import Display, Pipeline, Transfer, bar, human_bytes
 
 
 def flags(*argv: str) -> argparse.Namespace:

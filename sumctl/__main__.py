@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from shared.cli import (
+from sumctl import (
     backup,
     dev,
     dlq,

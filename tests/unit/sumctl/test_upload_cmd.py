@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.cli.multipart_body import content_type_of
-from shared.cli.upload import collect
-from tests.unit.cli.conftest import json_of
-from tests.unit.cli.stub_gateway import Stub
+from sumctl.multipart_body import content_type_of
+from sumctl.upload import collect
+from tests.unit.sumctl.conftest import json_of
+from tests.unit.sumctl.stub_gateway import Stub
 
 
 def make_tree(root: Path) -> Path:

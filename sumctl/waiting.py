@@ -7,9 +7,9 @@ import time
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from shared.cli.client import GatewayClient
-from shared.cli.exit_codes import NOT_FOUND, CliError
-from shared.cli.progress import Display, Pipeline
+from sumctl.client import GatewayClient
+from sumctl.exit_codes import NOT_FOUND, CliError
+from sumctl.progress import Display, Pipeline
 
 IN_FLIGHT = ("received", "ingested")
 POLL_INTERVAL = 0.5

@@ -13,17 +13,17 @@ from pathlib import Path
 
 import asyncpg
 
-from shared.cli import manifest as mf
-from shared.cli import stores
-from shared.cli.exit_codes import FAILURES, INTEGRITY, OK, REFUSED, UNREACHABLE, CliError
-from shared.cli.output import print_json
-from shared.cli.pg_tools import ToolFailed, find_tool, run_tool
-from shared.cli.progress import Display, Transfer
-from shared.cli.running import add_json_flag, run_command
 from shared.config import CommonSettings, load_settings
 from shared.db.migrate import ensure_database
 from shared.events.catalog import Names
 from shared.messaging.topology import ensure_topology
+from sumctl import manifest as mf
+from sumctl import stores
+from sumctl.exit_codes import FAILURES, INTEGRITY, OK, REFUSED, UNREACHABLE, CliError
+from sumctl.output import print_json
+from sumctl.pg_tools import ToolFailed, find_tool, run_tool
+from sumctl.progress import Display, Transfer
+from sumctl.running import add_json_flag, run_command
 
 RESTORE_ARGS = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
 

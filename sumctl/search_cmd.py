@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from shared.cli import config_file
-from shared.cli.client import GatewayClient
-from shared.cli.exit_codes import OK, USAGE, CliError
-from shared.cli.output import print_json, table
-from shared.cli.running import add_json_flag, run_command
+from sumctl import config_file
+from sumctl.client import GatewayClient
+from sumctl.exit_codes import OK, USAGE, CliError
+from sumctl.output import print_json, table
+from sumctl.running import add_json_flag, run_command
 
 MAX_PAGES = 1000  # --all stops here rather than follow a cursor that never ends
 

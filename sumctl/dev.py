@@ -17,9 +17,9 @@ from pathlib import Path
 
 import asyncpg
 
-from shared.cli.keys import create_key
 from shared.config import CommonSettings, load_settings
 from shared.db.migrate import ensure_database, migrate
+from sumctl.keys import create_key
 
 SERVICES = ("monitor", "gateway", "ingest", "processor")
 COLOURS = {"gateway": 36, "ingest": 33, "processor": 35, "monitor": 32}

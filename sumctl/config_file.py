@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from shared.cli.exit_codes import USAGE, CliError
+from sumctl.exit_codes import USAGE, CliError
 
 DEFAULT_URL = "http://127.0.0.1:5001"
 DEFAULT_TIMEOUT = 60.0

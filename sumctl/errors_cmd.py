@@ -12,8 +12,8 @@ import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from shared.cli.dlq import connections, run_reporting_errors
 from shared.messaging import dlq_store
+from sumctl.dlq import connections, run_reporting_errors
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
