@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
-from shared.intake.kinds import CANONICAL_MIME, KIND_BY_EXTENSION
+from shared.kinds import CANONICAL_MIME, KIND_BY_EXTENSION
 
 CHUNK = 256 * 1024
 

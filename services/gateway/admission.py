@@ -27,10 +27,10 @@ from typing import IO
 
 import msgspec
 
+from services.gateway.intake import Infected, Inspection, UploadInspector, UploadRejected
 from services.gateway.ports import AdmissionDeps
 from services.gateway.repository import DuplicateDocument, NewDocument, StoredDocument
 from shared.events import DocumentReceivedV1, Priority
-from shared.intake import Infected, Inspection, UploadInspector, UploadRejected
 from shared.telemetry import metrics
 from shared.telemetry.propagation import current_trace_id, tag_document
 

@@ -24,6 +24,7 @@ from services.gateway.faults import with_fault_hooks
 from services.gateway.group_commit import GroupCommitDocuments
 from services.gateway.guard import GuardConfig, make_guard
 from services.gateway.idempotency import RedisIdempotency
+from services.gateway.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
 from services.gateway.object_writer import PipelinedObjectWriter
 from services.gateway.openapi_docs import openapi_config
 from services.gateway.ratelimit import RateLimit, RedisRateLimiter
@@ -38,7 +39,6 @@ from shared.config import load_settings
 from shared.db.guarded import GuardedPool
 from shared.db.pool import record_pool_metrics
 from shared.health import Check
-from shared.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
 from shared.resilience import CircuitBreaker
 from shared.resilience.metrics import export_breaker_state
 from shared.web.observe import observe_requests

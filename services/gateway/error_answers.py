@@ -9,8 +9,8 @@ from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 
 from services.gateway.backpressure import Overloaded
+from services.gateway.intake import UploadRejected
 from shared.db.guarded import CONNECTION_ERRORS
-from shared.intake import UploadRejected
 from shared.resilience import CircuitOpenError
 from shared.web.problems import problem_response
 

@@ -24,7 +24,7 @@ from typing import Any
 import msgspec
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
-from shared.intake import UploadRejected
+from services.gateway.intake import UploadRejected
 
 _END = object()
 _MAX_BOUNDARY_CHARS = 70  # RFC 2046

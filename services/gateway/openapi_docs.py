@@ -18,7 +18,7 @@ from litestar.openapi.spec import (
 from litestar.openapi.spec.enums import OpenAPIType
 
 from services.gateway.schemas import ProblemDetails
-from shared.intake.kinds import CANONICAL_MIME
+from shared.kinds import CANONICAL_MIME
 from shared.web.problems import PROBLEM_JSON
 
 _WHY = {

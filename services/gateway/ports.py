@@ -7,10 +7,10 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import msgspec
 
+from services.gateway.intake import IntakePolicy
+from services.gateway.intake.scanning import Scanner
 from services.gateway.repository import NewDocument, StoredDocument
 from shared.events import Names
-from shared.intake import IntakePolicy
-from shared.intake.scanning import Scanner
 from shared.messaging.publisher import Publisher as Publisher
 
 if TYPE_CHECKING:

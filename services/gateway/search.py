@@ -21,7 +21,7 @@ from litestar.params import QueryParameter
 from services.gateway.openapi_docs import API_KEY_REQUIRED, problems
 from services.gateway.search_query import InvalidQuery, to_tsquery_text
 from shared.db.guarded import GuardedPool
-from shared.intake.kinds import DocumentKind
+from shared.kinds import DocumentKind
 from shared.web.problems import Problem
 
 # Markers no document contains, swapped for <mark> after the snippet is HTML-escaped.

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from services.gateway.intake import DEFAULT_LIMITS, IntakePolicy
 from shared.config import CommonSettings
-from shared.intake import DEFAULT_LIMITS, IntakePolicy
 
 
 class GatewaySettings(CommonSettings, kw_only=True):

@@ -16,6 +16,7 @@ from nats.js.errors import NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 
 from services.gateway.busdoor.rejections import ForeignObject, InvalidReference, ObjectNotFound
+from services.gateway.intake import TooLarge
 from shared.events.submission import (
     INLINE_CONTENT_LIMIT,
     InlineText,
@@ -23,7 +24,6 @@ from shared.events.submission import (
     SubmitContent,
     incoming_prefix,
 )
-from shared.intake import TooLarge
 from shared.messaging.objects import ObjectMissing, object_as_file
 
 CHUNK_BYTES = 256 * 1024

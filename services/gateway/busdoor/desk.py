@@ -21,6 +21,7 @@ from services.gateway.busdoor.rejections import (
     MalformedSubmission,
     UnknownVersion,
 )
+from services.gateway.intake import IntakePolicy, UploadRejected
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.submission import (
     MAX_METADATA_ENTRIES,
@@ -32,7 +33,6 @@ from shared.events.submission import (
     results_prefix,
     valid_tenant,
 )
-from shared.intake import IntakePolicy, UploadRejected
 from shared.telemetry import metrics
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ All are ``UploadRejected``: one ``problem_type`` vocabulary for both doors.
 
 from __future__ import annotations
 
-from shared.intake import UploadRejected
+from services.gateway.intake import UploadRejected
 
 
 class MalformedSubmission(UploadRejected):

@@ -21,13 +21,13 @@ from services.gateway.busdoor.desk import SubmissionDesk
 from services.gateway.busdoor.door import BusDoor
 from services.gateway.busdoor.metadata import PgMetadata
 from services.gateway.idempotency import RedisIdempotency
+from services.gateway.intake import IntakePolicy
+from services.gateway.intake.scanning import build_scanner
 from services.gateway.object_writer import PipelinedObjectWriter
 from services.gateway.repository import PgDocuments
 from shared.adapters import Adapters
 from shared.config import CommonSettings, load_settings
 from shared.events.asyncapi import asyncapi_yaml
-from shared.intake import IntakePolicy
-from shared.intake.scanning import build_scanner
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from shared.intake.scanning import EICAR_SIGNATURE, ClamdScanner
+from services.gateway.intake.scanning import EICAR_SIGNATURE, ClamdScanner
 
 CLAMD = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
 SIGTOOL = shutil.which("sigtool")

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from clamd_daemon import CLAMD, EICAR_SIGNATURE_NAME, NOT_INSTALLED, SIGTOOL, ClamdDaemon
 
-from shared.intake import Infected, Inspection, IntakePolicy, ScannerDown, UploadInspector
-from shared.intake.scanning import (
+from services.gateway.intake import Infected, Inspection, IntakePolicy, ScannerDown, UploadInspector
+from services.gateway.intake.scanning import (
     EICAR_SIGNATURE,
     ClamdScanner,
     Scanner,

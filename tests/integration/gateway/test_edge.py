@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from shared.intake.scanning import EICAR_SIGNATURE
+from services.gateway.intake.scanning import EICAR_SIGNATURE
 from tests.platform import free_port
 
 pytestmark = pytest.mark.integration

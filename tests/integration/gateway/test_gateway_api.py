@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from services.gateway.intake.scanning import EICAR_SIGNATURE
 from shared.events import DocumentReceivedV1, decode
-from shared.intake.scanning import EICAR_SIGNATURE
 from tests.unit.intake.intake_samples import minimal_pdf
 
 pytestmark = pytest.mark.integration

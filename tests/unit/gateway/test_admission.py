@@ -7,9 +7,9 @@ import logging
 import pytest
 
 from services.gateway.admission import Admission, AdmissionDeps, admit
+from services.gateway.intake import IntakePolicy, UploadRejected
+from services.gateway.intake.scanning import EICAR_SIGNATURE, EicarScanner
 from shared.events import DocumentReceivedV1, Names
-from shared.intake import IntakePolicy, UploadRejected
-from shared.intake.scanning import EICAR_SIGNATURE, EicarScanner
 from tests.unit.fakes import FakePublisher
 from tests.unit.gateway.fakes import FakeDocuments, FakeIdempotency, FakeObjectWriter
 

@@ -20,8 +20,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 from intake_samples import DOCX_CONTENT_TYPES, docx_bytes, minimal_pdf, split
 
-from shared.intake import IntakePolicy, UploadInspector
-from shared.intake.scanning import EicarScanner
+from services.gateway.intake import IntakePolicy, UploadInspector
+from services.gateway.intake.scanning import EicarScanner
 
 POLICY = IntakePolicy()
 

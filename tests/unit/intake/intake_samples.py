@@ -8,8 +8,8 @@ import sys
 import zipfile
 import zlib
 
-from shared.intake import Inspection, IntakePolicy, UploadInspector
-from shared.intake.scanning import Scanner
+from services.gateway.intake import Inspection, IntakePolicy, UploadInspector
+from services.gateway.intake.scanning import Scanner
 from tests.data.make_fixtures import DOCX_CONTENT_TYPES, DOCX_RELS, assemble_pdf
 
 

@@ -11,8 +11,8 @@ from intake_samples import (
     zip_bytes,
 )
 
-from shared.intake import InvalidContent, UnsupportedType
-from shared.intake.kinds import DOCX_MIME
+from services.gateway.intake import InvalidContent, UnsupportedType
+from shared.kinds import DOCX_MIME
 
 
 @pytest.mark.parametrize("chunk_size", [1, 7, 4096])

@@ -1,8 +1,8 @@
 import pytest
 from intake_samples import inspect
 
-from shared.intake import InvalidContent
-from shared.intake.content.csv_rows import CsvCheck
+from services.gateway.intake import InvalidContent
+from services.gateway.intake.content.csv_rows import CsvCheck
 
 QUOTED = (
     b"id,name,comment\r\n"

@@ -3,8 +3,8 @@ import json
 import pytest
 from intake_samples import inspect
 
-from shared.intake import InvalidContent
-from shared.intake.content.json_doc import SPILL_BYTES
+from services.gateway.intake import InvalidContent
+from services.gateway.intake.content.json_doc import SPILL_BYTES
 
 
 @pytest.mark.parametrize("chunk_size", [1, 3, 4096])

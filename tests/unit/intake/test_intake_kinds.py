@@ -1,7 +1,7 @@
 import pytest
 
-from shared.intake import InvalidFilename, MissingFilename, UnsupportedType
-from shared.intake.kinds import clean_filename, decide_kind
+from services.gateway.intake import InvalidFilename, MissingFilename, UnsupportedType
+from services.gateway.intake.kind_rules import clean_filename, decide_kind
 
 
 @pytest.mark.parametrize("name", [None, "", "   ", "/", "C:\\fakepath\\"])

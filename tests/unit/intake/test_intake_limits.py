@@ -1,8 +1,8 @@
 import pytest
 from intake_samples import inspect
 
-from shared.intake import EmptyFile, IntakePolicy, TooLarge, UploadInspector
-from shared.intake.policy import DEFAULT_LIMITS, MB
+from services.gateway.intake import EmptyFile, IntakePolicy, TooLarge, UploadInspector
+from services.gateway.intake.policy import DEFAULT_LIMITS, MB
 
 
 def test_default_limits_follow_the_platform_policy() -> None:

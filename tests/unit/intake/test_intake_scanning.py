@@ -3,8 +3,8 @@ import socket
 import pytest
 from intake_samples import inspect, minimal_pdf
 
-from shared.intake import Infected, IntakePolicy, ScannerDown, UploadInspector
-from shared.intake.scanning import (
+from services.gateway.intake import Infected, IntakePolicy, ScannerDown, UploadInspector
+from services.gateway.intake.scanning import (
     EICAR_SIGNATURE,
     ClamdScanner,
     CompositeScanner,

@@ -1,7 +1,7 @@
 import pytest
 from intake_samples import elf_bytes, inspect, minimal_pdf, png_bytes
 
-from shared.intake import BinaryContent, InvalidContent, UnsupportedType
+from services.gateway.intake import BinaryContent, InvalidContent, UnsupportedType
 
 MARKDOWN = "# Título\n\nSome *markdown* with a [link](https://example.org).\n\n- item\n".encode()
 

@@ -1,56 +1,13 @@
-"""The accepted document kinds and how a kind is decided from a file name and a declared type."""
+"""How an upload's kind is decided from its file name and declared type (table: shared/kinds.py)."""
 
 from __future__ import annotations
 
 import posixpath
 import unicodedata
-from typing import Literal, get_args
 
-from shared.intake.errors import InvalidFilename, MissingFilename, UnsupportedType
+from services.gateway.intake.refusals import InvalidFilename, MissingFilename, UnsupportedType
+from shared.kinds import ALL_KINDS, DECLARED_TYPES, KIND_BY_EXTENSION, DocumentKind
 
-DocumentKind = Literal["txt", "md", "csv", "json", "html", "pdf", "docx"]
-ALL_KINDS: tuple[DocumentKind, ...] = get_args(DocumentKind)
-TEXT_KINDS: frozenset[DocumentKind] = frozenset({"txt", "md", "csv", "json", "html"})
-
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-# The MIME type recorded for an accepted document of each kind.
-CANONICAL_MIME: dict[DocumentKind, str] = {
-    "txt": "text/plain",
-    "md": "text/markdown",
-    "csv": "text/csv",
-    "json": "application/json",
-    "html": "text/html",
-    "pdf": "application/pdf",
-    "docx": DOCX_MIME,
-}
-
-KIND_BY_EXTENSION: dict[str, DocumentKind] = {
-    ".txt": "txt",
-    ".text": "txt",
-    ".md": "md",
-    ".markdown": "md",
-    ".csv": "csv",
-    ".json": "json",
-    ".html": "html",
-    ".htm": "html",
-    ".pdf": "pdf",
-    ".docx": "docx",
-}
-
-# Declared Content-Types a client may honestly send for each kind. Browsers and OSes disagree:
-# Windows labels CSV as Excel, many tools send text/plain for markdown and JSON.
-_DECLARED: dict[DocumentKind, frozenset[str]] = {
-    "txt": frozenset({"text/plain"}),
-    "md": frozenset({"text/markdown", "text/x-markdown", "text/plain"}),
-    "csv": frozenset(
-        {"text/csv", "application/csv", "text/x-csv", "application/vnd.ms-excel", "text/plain"}
-    ),
-    "json": frozenset({"application/json", "text/json", "text/plain"}),
-    "html": frozenset({"text/html", "application/xhtml+xml"}),
-    "pdf": frozenset({"application/pdf", "application/x-pdf"}),
-    "docx": frozenset({DOCX_MIME}),
-}
 # Types that say nothing about the content: they agree with every kind.
 _UNINFORMATIVE = frozenset({"", "application/octet-stream", "binary/octet-stream"})
 
@@ -89,14 +46,14 @@ def decide_kind(filename: str, declared_type: str | None) -> DocumentKind:
                 accepted=sorted(KIND_BY_EXTENSION),
             )
     else:
-        candidates = [k for k in ALL_KINDS if declared in _DECLARED[k]]
+        candidates = [k for k in ALL_KINDS if declared in DECLARED_TYPES[k]]
         if len(candidates) != 1:
             raise UnsupportedType(
                 "the file name has no extension and the declared type does not name one kind",
                 accepted=sorted(KIND_BY_EXTENSION),
             )
         kind = candidates[0]
-    if declared not in _UNINFORMATIVE and declared not in _DECLARED[kind]:
+    if declared not in _UNINFORMATIVE and declared not in DECLARED_TYPES[kind]:
         raise UnsupportedType(
             f"the declared type {declared!r} does not match a {kind} file name", declared=declared
         )

@@ -14,8 +14,8 @@ from typing import IO
 
 import msgspec
 
-from shared.intake.content.text import UTF8_BOM
-from shared.intake.errors import InvalidContent
+from services.gateway.intake.content.text import UTF8_BOM
+from services.gateway.intake.refusals import InvalidContent
 
 SPILL_BYTES = 1024 * 1024
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from shared.intake.scanning.protocol import Scanner, ScannerUnavailable, ScanSession, ScanVerdict
+from services.gateway.intake.scanning.protocol import (
+    Scanner,
+    ScannerUnavailable,
+    ScanSession,
+    ScanVerdict,
+)
 
 
 class CompositeScanner:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import magic
 
-from shared.intake.errors import UnsupportedType
-from shared.intake.kinds import DOCX_MIME, TEXT_KINDS, DocumentKind
+from services.gateway.intake.refusals import UnsupportedType
+from shared.kinds import DOCX_MIME, TEXT_KINDS, DocumentKind
 
 HEAD_BYTES = 4096
 UNKNOWN_MIME = "application/octet-stream"

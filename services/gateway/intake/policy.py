@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import msgspec
 
-from shared.intake.kinds import ALL_KINDS, DocumentKind
+from shared.kinds import ALL_KINDS, DocumentKind
 
 MB = 1_000_000
 

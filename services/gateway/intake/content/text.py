@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from shared.intake.errors import BinaryContent, InvalidContent
+from services.gateway.intake.refusals import BinaryContent, InvalidContent
 
 # Control bytes that never occur in text. Kept: TAB LF VT FF CR, and ESC (ANSI colours in logs).
 BINARY_CONTROLS = bytes(range(0x00, 0x09)) + bytes(range(0x0E, 0x1B)) + bytes(range(0x1C, 0x20))

@@ -16,7 +16,7 @@ import struct
 from typing import NoReturn
 from urllib.parse import urlsplit
 
-from shared.intake.scanning.protocol import ScannerUnavailable, ScanVerdict
+from services.gateway.intake.scanning.protocol import ScannerUnavailable, ScanVerdict
 from shared.resilience import CircuitBreaker, CircuitOpenError, Permit
 
 ENGINE = "clamd"

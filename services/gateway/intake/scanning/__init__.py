@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from shared.intake.scanning.clamd import ClamdScanner, parse_clamd_url
-from shared.intake.scanning.composite import CompositeScanner
-from shared.intake.scanning.eicar import EICAR_SIGNATURE, EicarScanner
-from shared.intake.scanning.protocol import Scanner, ScannerUnavailable, ScanSession, ScanVerdict
+from services.gateway.intake.scanning.clamd import ClamdScanner, parse_clamd_url
+from services.gateway.intake.scanning.composite import CompositeScanner
+from services.gateway.intake.scanning.eicar import EICAR_SIGNATURE, EicarScanner
+from services.gateway.intake.scanning.protocol import (
+    Scanner,
+    ScannerUnavailable,
+    ScanSession,
+    ScanVerdict,
+)
 from shared.resilience import CircuitBreaker
 
 

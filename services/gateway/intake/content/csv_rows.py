@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from itertools import repeat
 
-from shared.intake.errors import InvalidContent
+from services.gateway.intake.refusals import InvalidContent
 
 CANDIDATE_DELIMITERS = (b",", b";", b"\t", b"|")
 # Python's csv module refuses fields above 131072 characters by default; extraction uses it.

@@ -1,6 +1,8 @@
-"""Upload intake: one validation implementation for every door into SUM (HTTP and NATS)."""
+"""Upload intake: one validation implementation for both doors of the gateway (HTTP and NATS)."""
 
-from shared.intake.errors import (
+from services.gateway.intake.inspector import Inspection, UploadInspector
+from services.gateway.intake.policy import DEFAULT_LIMITS, IntakePolicy
+from services.gateway.intake.refusals import (
     BinaryContent,
     EmptyFile,
     Infected,
@@ -12,16 +14,10 @@ from shared.intake.errors import (
     UnsupportedType,
     UploadRejected,
 )
-from shared.intake.inspector import Inspection, UploadInspector
-from shared.intake.kinds import ALL_KINDS, CANONICAL_MIME, DocumentKind
-from shared.intake.policy import DEFAULT_LIMITS, IntakePolicy
 
 __all__ = [
-    "ALL_KINDS",
-    "CANONICAL_MIME",
     "DEFAULT_LIMITS",
     "BinaryContent",
-    "DocumentKind",
     "EmptyFile",
     "Infected",
     "Inspection",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.intake.content.tail import TailWindow
-from shared.intake.content.zipdir import END_SEARCH_BYTES, find_zip_end
-from shared.intake.errors import InvalidContent, UnsupportedType
+from services.gateway.intake.content.tail import TailWindow
+from services.gateway.intake.content.zipdir import END_SEARCH_BYTES, find_zip_end
+from services.gateway.intake.refusals import InvalidContent, UnsupportedType
 
 # Readers accept the %%EOF marker anywhere in the last 1024 bytes (trailing junk is common).
 EOF_MARKER_WINDOW = 1024

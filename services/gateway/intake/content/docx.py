@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.intake.content.tail import TailWindow
-from shared.intake.content.zipdir import find_zip_end, read_entries
-from shared.intake.errors import InvalidContent, UnsupportedType
+from services.gateway.intake.content.tail import TailWindow
+from services.gateway.intake.content.zipdir import find_zip_end, read_entries
+from services.gateway.intake.refusals import InvalidContent, UnsupportedType
 
 # The directory of a large DOCX (hundreds of images) is tens of KiB; 1 MiB leaves ample room.
 TAIL_BYTES = 1024 * 1024

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.intake.scanning.protocol import ScanVerdict
+from services.gateway.intake.scanning.protocol import ScanVerdict
 
 # Assembled from two halves so that this source file itself is not reported by scanners.
 EICAR_SIGNATURE = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"

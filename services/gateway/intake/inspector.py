@@ -22,13 +22,15 @@ from typing import Literal, NoReturn
 
 import msgspec
 
-from shared.intake.content import ContentCheck
-from shared.intake.content.csv_rows import CsvCheck
-from shared.intake.content.docx import DocxCheck
-from shared.intake.content.json_doc import JsonCheck
-from shared.intake.content.pdf import PdfCheck
-from shared.intake.content.text import TextCheck
-from shared.intake.errors import (
+from services.gateway.intake.content import ContentCheck
+from services.gateway.intake.content.csv_rows import CsvCheck
+from services.gateway.intake.content.docx import DocxCheck
+from services.gateway.intake.content.json_doc import JsonCheck
+from services.gateway.intake.content.pdf import PdfCheck
+from services.gateway.intake.content.text import TextCheck
+from services.gateway.intake.kind_rules import clean_filename, decide_kind
+from services.gateway.intake.policy import IntakePolicy
+from services.gateway.intake.refusals import (
     BinaryContent,
     EmptyFile,
     Infected,
@@ -37,16 +39,14 @@ from shared.intake.errors import (
     UnsupportedType,
     UploadRejected,
 )
-from shared.intake.kinds import (
-    CANONICAL_MIME,
-    TEXT_KINDS,
-    DocumentKind,
-    clean_filename,
-    decide_kind,
+from services.gateway.intake.scanning.protocol import (
+    Scanner,
+    ScannerUnavailable,
+    ScanSession,
+    ScanVerdict,
 )
-from shared.intake.policy import IntakePolicy
-from shared.intake.scanning.protocol import Scanner, ScannerUnavailable, ScanSession, ScanVerdict
-from shared.intake.sniffing import HEAD_BYTES, name_non_text, sniff_head
+from services.gateway.intake.sniffing import HEAD_BYTES, name_non_text, sniff_head
+from shared.kinds import CANONICAL_MIME, TEXT_KINDS, DocumentKind
 
 log = logging.getLogger(__name__)
 
