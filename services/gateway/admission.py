@@ -29,7 +29,7 @@ import msgspec
 
 from services.gateway.intake import Infected, Inspection, UploadInspector, UploadRejected
 from services.gateway.ports import AdmissionDeps
-from services.gateway.repository import DuplicateDocument, NewDocument, StoredDocument
+from services.gateway.storage.documents import DuplicateDocument, NewDocument, StoredDocument
 from shared.events import DocumentReceivedV1, Priority
 from shared.telemetry import metrics
 from shared.telemetry.propagation import current_trace_id, tag_document

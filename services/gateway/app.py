@@ -14,26 +14,27 @@ from litestar.datastructures import State
 from litestar.di import Provide
 
 from services.gateway.admission import AdmissionDeps
-from services.gateway.auth import Authenticator, PgApiKeys
-from services.gateway.backpressure import LoadShedder, Thresholds, UploadSlots
 from services.gateway.busdoor.wiring import asyncapi_route, bus_door_lifespan
-from services.gateway.edge import complete_allow_header, parse_networks, security_headers
-from services.gateway.error_answers import ERROR_ANSWERS
-from services.gateway.events_route import document_events
-from services.gateway.faults import with_fault_hooks
-from services.gateway.group_commit import GroupCommitDocuments
-from services.gateway.guard import GuardConfig, make_guard
-from services.gateway.idempotency import RedisIdempotency
+from services.gateway.edge.access_guard import GuardConfig, make_guard
+from services.gateway.edge.api_keys import Authenticator, PgApiKeys
+from services.gateway.edge.client_address import parse_networks
+from services.gateway.edge.headers import complete_allow_header, security_headers
+from services.gateway.edge.load_shedding import LoadShedder, Thresholds, UploadSlots
+from services.gateway.edge.rate_limits import RateLimit, RedisRateLimiter
+from services.gateway.http.document_routes import DocumentsController, tenant_of
+from services.gateway.http.openapi import openapi_config
+from services.gateway.http.problems import ERROR_ANSWERS
+from services.gateway.http.search_route import search_route
+from services.gateway.http.status_events import document_events
+from services.gateway.http.upload_body import UploadGate
 from services.gateway.intake.scanning import ClamdScanner, CompositeScanner, EicarScanner, Scanner
-from services.gateway.object_writer import PipelinedObjectWriter
-from services.gateway.openapi_docs import openapi_config
-from services.gateway.ratelimit import RateLimit, RedisRateLimiter
 from services.gateway.reconciler import Reconciler, ReconcilerSettings
-from services.gateway.repository import PgDocuments
-from services.gateway.routes import DocumentsController, tenant_of
-from services.gateway.search import search_route
 from services.gateway.settings import GatewaySettings
-from services.gateway.upload_routes import UploadGate
+from services.gateway.storage.documents import PgDocuments
+from services.gateway.storage.fault_hooks import with_fault_hooks
+from services.gateway.storage.group_commit import GroupCommitDocuments
+from services.gateway.storage.idempotency import RedisIdempotency
+from services.gateway.storage.object_writer import PipelinedObjectWriter
 from shared.adapters import Adapters, open_adapters
 from shared.config import load_settings
 from shared.db.guarded import GuardedPool

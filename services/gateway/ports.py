@@ -9,7 +9,7 @@ import msgspec
 
 from services.gateway.intake import IntakePolicy
 from services.gateway.intake.scanning import Scanner
-from services.gateway.repository import NewDocument, StoredDocument
+from services.gateway.storage.documents import NewDocument, StoredDocument
 from shared.events import Names
 from shared.messaging.publisher import Publisher as Publisher
 

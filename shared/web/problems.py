@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -9,7 +10,13 @@ from typing import Any
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ExceptionHandlersMap
+from litestar.types import (
+    ExceptionHandlersMap,
+    HTTPResponseBodyEvent,
+    HTTPResponseStartEvent,
+    Scope,
+    Send,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +70,32 @@ def problem_body(
         "instance": instance,
         **extra,
     }
+
+
+async def send_problem(
+    scope: Scope,
+    send: Send,
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """A problem answer written straight to ASGI, for middleware that runs before the app."""
+    body = json.dumps(problem_body(status, slug, title, detail, scope.get("path", ""))).encode()
+    raw_headers: list[tuple[bytes, bytes]] = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+    ]
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": raw_headers,
+    }
+    await send(start)
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(end)
 
 
 def handle_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:

@@ -1,6 +1,6 @@
 import pytest
 
-from services.gateway.search_query import InvalidQuery, to_tsquery_text
+from services.gateway.storage.tsquery import InvalidQuery, to_tsquery_text
 
 
 @pytest.mark.parametrize(

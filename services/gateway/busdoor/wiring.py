@@ -20,11 +20,11 @@ from services.gateway.admission import AdmissionDeps, admit
 from services.gateway.busdoor.desk import SubmissionDesk
 from services.gateway.busdoor.door import BusDoor
 from services.gateway.busdoor.metadata import PgMetadata
-from services.gateway.idempotency import RedisIdempotency
 from services.gateway.intake import IntakePolicy
 from services.gateway.intake.scanning import build_scanner
-from services.gateway.object_writer import PipelinedObjectWriter
-from services.gateway.repository import PgDocuments
+from services.gateway.storage.documents import PgDocuments
+from services.gateway.storage.idempotency import RedisIdempotency
+from services.gateway.storage.object_writer import PipelinedObjectWriter
 from shared.adapters import Adapters
 from shared.config import CommonSettings, load_settings
 from shared.events.asyncapi import asyncapi_yaml

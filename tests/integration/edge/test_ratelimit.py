@@ -9,7 +9,7 @@ import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
-from services.gateway.ratelimit import (
+from services.gateway.edge.rate_limits import (
     GCRA_SCRIPT,
     RateLimit,
     RateLimiterUnavailable,

@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator, Sequence
 import asyncpg
 import pytest
 
-from services.gateway.group_commit import GroupCommitDocuments
-from services.gateway.repository import DuplicateDocument, NewDocument, PgDocuments
+from services.gateway.storage.documents import DuplicateDocument, NewDocument, PgDocuments
+from services.gateway.storage.group_commit import GroupCommitDocuments
 from shared.db.pool import create_pool
 from tests.conftest import unique, wait_for
 

@@ -6,7 +6,7 @@ from typing import IO, Any
 
 import msgspec
 
-from services.gateway.repository import DuplicateDocument, NewDocument, StoredDocument
+from services.gateway.storage.documents import DuplicateDocument, NewDocument, StoredDocument
 
 
 class FakeDocuments:

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from services.gateway.coalescing import Coalescer
+from services.gateway.storage.coalescing import Coalescer
 
 
 class Recorder:

@@ -4,10 +4,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.gateway.auth import Authenticator, Unauthenticated
-from services.gateway.backpressure import LoadShedder, Overloaded, Thresholds, UploadSlots
-from services.gateway.edge import client_address, parse_networks
-from services.gateway.routes import decode_cursor, encode_cursor
+from services.gateway.edge.api_keys import Authenticator, Unauthenticated
+from services.gateway.edge.client_address import client_address, parse_networks
+from services.gateway.edge.load_shedding import LoadShedder, Overloaded, Thresholds, UploadSlots
+from services.gateway.http.document_routes import decode_cursor, encode_cursor
 from services.gateway.settings import parse_limits
 from shared.tenancy.api_keys import ApiKeyRecord, generate_api_key
 from shared.web.problems import Problem

@@ -3,13 +3,13 @@ from collections.abc import AsyncIterator
 import pytest
 from intake_samples import minimal_pdf, split
 
-from services.gateway.intake import IntakePolicy, UploadInspector
-from services.gateway.multipart import (
+from services.gateway.http.multipart import (
     MalformedMultipart,
     MultipartLimits,
     MultipartReader,
     boundary_of,
 )
+from services.gateway.intake import IntakePolicy, UploadInspector
 
 BOUNDARY = "----sumBoundary7MA4YWxkTrZu0gW"
 

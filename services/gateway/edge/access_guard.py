@@ -12,14 +12,15 @@ from dataclasses import dataclass
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.gateway.auth import Authenticator, Unauthenticated
-from services.gateway.edge import IPNetwork, client_address, send_problem
-from services.gateway.ratelimit import (
+from services.gateway.edge.api_keys import Authenticator, Unauthenticated
+from services.gateway.edge.client_address import IPNetwork, client_address
+from services.gateway.edge.rate_limits import (
     RateLimit,
     RateLimitDecision,
     RateLimiterUnavailable,
     RedisRateLimiter,
 )
+from shared.web.problems import send_problem
 
 OPEN_PATHS = ("/health/", "/metrics", "/schema", "/asyncapi.yaml")
 PRINCIPAL = "principal"

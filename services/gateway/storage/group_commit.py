@@ -14,8 +14,8 @@ from typing import Any
 import asyncpg
 from prometheus_client import Histogram
 
-from services.gateway.coalescing import Coalescer
-from services.gateway.repository import (
+from services.gateway.storage.coalescing import Coalescer
+from services.gateway.storage.documents import (
     DuplicateDocument,
     NewDocument,
     PgDocuments,

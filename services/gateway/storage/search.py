@@ -1,5 +1,5 @@
-"""``GET /v1/search``: ranked full-text search over a tenant's documents, with highlighted
-snippets, filters and cursor pagination."""
+"""Ranked full-text search over a tenant's documents in PostgreSQL, with highlighted snippets,
+filters and cursor pagination (the route: http/search_route.py)."""
 
 from __future__ import annotations
 
@@ -8,20 +8,13 @@ import binascii
 import html
 import json
 import uuid
-from datetime import UTC, datetime
-from typing import Annotated
+from datetime import datetime
 
 import asyncpg
-import msgspec
-from litestar import get
-from litestar.datastructures import State
-from litestar.di import NamedDependency
-from litestar.params import QueryParameter
 
-from services.gateway.openapi_docs import API_KEY_REQUIRED, problems
-from services.gateway.search_query import InvalidQuery, to_tsquery_text
+from services.gateway.http.schemas import SearchHit, SearchResults
+from services.gateway.storage.tsquery import InvalidQuery, to_tsquery_text
 from shared.db.guarded import GuardedPool
-from shared.kinds import DocumentKind
 from shared.web.problems import Problem
 
 # Markers no document contains, swapped for <mark> after the snippet is HTML-escaped.
@@ -58,25 +51,7 @@ WHERE d.id = ANY($1::uuid[])
 """
 
 
-class SearchHit(msgspec.Struct):
-    id: str
-    filename: str
-    kind: str
-    status: str
-    created_at: datetime
-    rank: float
-    snippet: str
-    title: str | None = None
-    summary: str | None = None
-
-
-class SearchResults(msgspec.Struct):
-    query: str
-    results: list[SearchHit]
-    next_cursor: str | None = None
-
-
-def _bad(detail: str) -> Problem:
+def invalid_search(detail: str) -> Problem:
     return Problem(400, "invalid-search", "Invalid search", detail)
 
 
@@ -91,7 +66,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         rank, document_id = json.loads(raw)
         return float(rank), str(uuid.UUID(document_id))
     except (binascii.Error, ValueError, TypeError):
-        raise _bad("the cursor is not one this API handed out") from None
+        raise invalid_search("the cursor is not one this API handed out") from None
 
 
 def highlight(snippet: str | None) -> str:
@@ -113,7 +88,7 @@ async def search_documents(
     try:
         tsquery = to_tsquery_text(query)
     except InvalidQuery as exc:
-        raise _bad(str(exc)) from None
+        raise invalid_search(str(exc)) from None
     after_rank, after_id = decode_cursor(cursor) if cursor else (None, None)
     ranked = await pool.fetch(
         _RANKED,
@@ -150,57 +125,3 @@ async def search_documents(
         encode_cursor(page[-1]["rank"], str(page[-1]["document_id"])) if more and page else None
     )
     return SearchResults(query=query, results=hits, next_cursor=next_cursor)
-
-
-def _moment(name: str, value: str | None) -> datetime | None:
-    """An ISO 8601 date or date-time; nothing else (no bare numbers) is taken for a time."""
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise _bad(f"{name} must be an ISO 8601 date or date-time") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-@get(
-    "/v1/search",
-    tags=["search"],
-    summary="Full-text search over your documents",
-    responses=problems(400, 401, 429, 503),
-    security=API_KEY_REQUIRED,
-)
-async def search_route(
-    state: State,
-    tenant: NamedDependency[str],
-    q: Annotated[
-        str,
-        QueryParameter(
-            description='Words, "phrases", prefix*, -exclude, OR', min_length=1, max_length=500
-        ),
-    ],
-    type: Annotated[list[DocumentKind] | None, QueryParameter(description="Kinds")] = None,
-    created_after: Annotated[
-        str | None, QueryParameter(description="ISO 8601; created at or after", max_length=40)
-    ] = None,
-    created_before: Annotated[
-        str | None, QueryParameter(description="ISO 8601; created before", max_length=40)
-    ] = None,
-    cursor: Annotated[
-        str | None, QueryParameter(description="next_cursor of a previous page", max_length=200)
-    ] = None,
-    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
-) -> SearchResults:
-    return await search_documents(
-        state.db,
-        tenant,
-        q,
-        kinds=list(type) if type else None,
-        created_after=_moment("created_after", created_after),
-        created_before=_moment("created_before", created_before),
-        cursor=cursor,
-        limit=limit,
-    )
-
-
-__all__ = ["SearchResults", "search_documents", "search_route"]

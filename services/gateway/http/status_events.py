@@ -18,11 +18,11 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from services.gateway.openapi_docs import API_KEY_REQUIRED, READ_PROBLEMS
-from services.gateway.repository import PgDocuments
-from services.gateway.routes import TERMINAL, not_found, parse_id, tenant_of
-from services.gateway.schemas import StatusChange, StatusEvent
+from services.gateway.http.document_routes import TERMINAL, not_found, parse_id, tenant_of
+from services.gateway.http.openapi import API_KEY_REQUIRED, READ_PROBLEMS
+from services.gateway.http.schemas import StatusChange, StatusEvent
 from services.gateway.settings import GatewaySettings
+from services.gateway.storage.documents import PgDocuments
 
 
 def _change(document_id: str, row: dict[str, Any]) -> ServerSentEventMessage:

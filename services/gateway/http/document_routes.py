@@ -1,4 +1,4 @@
-"""The documents API: upload (see upload_routes.py), list, one document, its text, deletion.
+"""The documents API: upload (the body: upload_body.py), list, one document, its text, deletion.
 
 Every lookup is scoped to the caller's tenant: another tenant's document answers exactly like an
 unknown id (404), and so does a malformed id.
@@ -19,17 +19,15 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
-from services.gateway.guard import PRINCIPAL
-from services.gateway.openapi_docs import (
+from services.gateway.edge.access_guard import PRINCIPAL
+from services.gateway.http.openapi import (
     API_KEY_REQUIRED,
     READ_PROBLEMS,
     UPLOAD_PROBLEMS,
     UploadOperation,
     problems,
 )
-from services.gateway.ports import ObjectWriter
-from services.gateway.repository import Cursor, PgDocuments
-from services.gateway.schemas import (
+from services.gateway.http.schemas import (
     DocumentPage,
     DocumentText,
     DocumentView,
@@ -37,8 +35,10 @@ from services.gateway.schemas import (
     Status,
     UploadAccepted,
 )
+from services.gateway.http.upload_body import links, receive_upload
+from services.gateway.ports import ObjectWriter
 from services.gateway.settings import GatewaySettings
-from services.gateway.upload_routes import links, receive_upload
+from services.gateway.storage.documents import Cursor, PgDocuments
 from shared.events import Priority
 from shared.web.problems import Problem
 

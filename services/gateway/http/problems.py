@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response
 from litestar.types import ExceptionHandlersMap
 
-from services.gateway.backpressure import Overloaded
+from services.gateway.edge.load_shedding import Overloaded
 from services.gateway.intake import UploadRejected
 from shared.db.guarded import CONNECTION_ERRORS
 from shared.resilience import CircuitOpenError

@@ -20,12 +20,12 @@ from litestar.response import Response
 from multipart import parse_options_header
 
 from services.gateway.admission import Admission, AdmissionDeps, admit
-from services.gateway.backpressure import LoadShedder, UploadSlots
-from services.gateway.guard import CLIENT_IP, PRINCIPAL
+from services.gateway.edge.access_guard import CLIENT_IP, PRINCIPAL
+from services.gateway.edge.load_shedding import LoadShedder, UploadSlots
+from services.gateway.http.multipart import MalformedMultipart, MultipartReader, boundary_of
+from services.gateway.http.schemas import Links, UploadAccepted
 from services.gateway.intake import TooLarge, UploadRejected
 from services.gateway.intake.kind_rules import clean_filename, decide_kind
-from services.gateway.multipart import MalformedMultipart, MultipartReader, boundary_of
-from services.gateway.schemas import Links, UploadAccepted
 from shared.events import Priority
 
 # Room for the multipart envelope (boundaries, part headers, small fields) around the file.

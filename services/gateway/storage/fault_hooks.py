@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from services.gateway.ports import DocumentStore
-from services.gateway.repository import NewDocument
+from services.gateway.storage.documents import NewDocument
 
 log = logging.getLogger(__name__)
 

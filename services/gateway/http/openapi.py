@@ -17,7 +17,7 @@ from litestar.openapi.spec import (
 )
 from litestar.openapi.spec.enums import OpenAPIType
 
-from services.gateway.schemas import ProblemDetails
+from services.gateway.http.schemas import ProblemDetails
 from shared.kinds import CANONICAL_MIME
 from shared.web.problems import PROBLEM_JSON
 

@@ -25,7 +25,7 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import NoScriptError, RedisError
 
-from services.gateway.coalescing import Coalescer
+from services.gateway.storage.coalescing import Coalescer
 from shared.errors import RetryableError
 
 log = logging.getLogger(__name__)

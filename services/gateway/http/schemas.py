@@ -95,3 +95,21 @@ class ProblemDetails(msgspec.Struct, omit_defaults=True):
     status: int
     detail: str
     instance: str | None = None
+
+
+class SearchHit(msgspec.Struct):
+    id: str
+    filename: str
+    kind: str
+    status: str
+    created_at: datetime
+    rank: float
+    snippet: str
+    title: str | None = None
+    summary: str | None = None
+
+
+class SearchResults(msgspec.Struct):
+    query: str
+    results: list[SearchHit]
+    next_cursor: str | None = None

@@ -1,0 +1,1 @@
+"""The HTTP API: routes, their answer schemas, the OpenAPI additions, the upload body readers."""

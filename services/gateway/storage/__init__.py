@@ -1,0 +1,1 @@
+"""The gateway's adapters for PostgreSQL, the uploads bucket and Redis."""
