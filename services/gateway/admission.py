@@ -22,36 +22,104 @@ import logging
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO
+from typing import IO, Any, Protocol
 
 import msgspec
 
-from services.gateway.intake import Infected, Inspection, UploadInspector, UploadRejected
-from services.gateway.ports import AdmissionDeps
-from services.gateway.storage.documents import DuplicateDocument, NewDocument, StoredDocument
-from shared.events import DocumentReceivedV1, Priority
+from services.gateway.intake import (
+    Infected,
+    Inspection,
+    IntakePolicy,
+    UploadInspector,
+    UploadRejected,
+)
+from services.gateway.intake.scanning import Scanner
+from shared.errors import PermanentError
+from shared.events import DocumentReceivedV1, Names, Priority
+from shared.messaging.publisher import Publisher
 from shared.telemetry import metrics
 from shared.telemetry.propagation import current_trace_id, tag_document
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Admission", "AdmissionDeps", "admit"]
 
+class Upload(msgspec.Struct, frozen=True, kw_only=True):
+    """What the gateway records of every admitted upload, whichever door it came through."""
 
-class Admission(msgspec.Struct, frozen=True, kw_only=True):
     document_id: str
     tenant: str
-    status: str  # "received" for a new document; the existing document's status for a duplicate
-    sha256: str
-    size: int
-    kind: str
     filename: str
     content_type: str
+    kind: str
+    size: int
+    sha256: str
     priority: Priority
-    scan_status: str  # "clean" or "unscanned" (scanner down and fail-open)
+    scan_status: str = "unscanned"  # or "clean"; unscanned: scanner down and fail-open
+
+
+class NewDocument(Upload, frozen=True, kw_only=True):
+    """The row of a new document; with ``received_at`` it is also its ``DocumentReceivedV1``."""
+
+    object_name: str
+    trace_id: str | None = None
+    detected_mime: str | None = None
+
+
+class KnownDocument(Upload, frozen=True, kw_only=True):
+    """A document the tenant already has (the answer to a repeated upload)."""
+
+    status: str
+
+
+class Admission(KnownDocument, frozen=True, kw_only=True):
+    """The answer to one upload (``status`` is "received" for a new document, the existing
+    document's status for a duplicate); also what an Idempotency-Key replays."""
+
     duplicate: bool
     replayed: bool = False  # the stored first answer to a repeated Idempotency-Key
+
+
+class DuplicateDocument(PermanentError):
+    """The tenant already has a document with these bytes (another upload won the race)."""
+
+
+class DocumentStore(Protocol):
+    async def insert(self, doc: NewDocument) -> None:
+        """Raises DuplicateDocument when the tenant already has a row with this sha256."""
+
+    async def find_by_sha256(self, tenant: str, sha256: str) -> KnownDocument | None: ...
+
+    async def exists(self, tenant: str, document_id: str) -> bool: ...
+
+
+class ObjectWriter(Protocol):
+    async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
+
+    async def delete(self, name: str) -> None: ...
+
+
+class IdempotencyStore(Protocol):
+    async def recall(self, tenant: str, key: str, answer_type: type[Admission]) -> Any: ...
+
+    async def remember(
+        self, tenant: str, key: str, answer: msgspec.Struct, *, replace: bool = False
+    ) -> None: ...
+
+
+@dataclass
+class AdmissionDeps:
+    documents: DocumentStore
+    objects: ObjectWriter
+    publisher: Publisher
+    names: Names
+    policy: IntakePolicy
+    scanner: Scanner | None
+    idempotency: IdempotencyStore | None = None
+    spool_dir: str | None = None
+    # Uploads up to this size stay in memory while spooled; larger ones go to a temporary file.
+    spool_memory_bytes: int = 1024 * 1024
 
 
 async def admit(
@@ -115,65 +183,51 @@ async def _store(
         # discard on the rare repeat than to look up on every upload.
         existing = await deps.documents.find_by_sha256(tenant, inspection.sha256)
         if existing is not None:
-            return _duplicate(existing, tenant)
+            return Admission(**fields_for(existing, KnownDocument), duplicate=True)
     document_id = str(uuid.uuid4())
     tag_document(document_id)
-    object_name = f"{tenant}/{document_id}"
+    row = NewDocument(
+        **fields_for(inspection, NewDocument),
+        document_id=document_id,
+        tenant=tenant,
+        priority=priority,
+        object_name=f"{tenant}/{document_id}",
+        trace_id=current_trace_id(),
+    )
     spool.seek(0)
-    await deps.objects.put(object_name, spool, sha256_hex=inspection.sha256)
-    row = _row(document_id, object_name, inspection, tenant, priority)
+    await deps.objects.put(row.object_name, spool, sha256_hex=inspection.sha256)
     try:
         await deps.documents.insert(row)
     except DuplicateDocument:
-        await deps.objects.delete(object_name)
+        await deps.objects.delete(row.object_name)
         winner = await deps.documents.find_by_sha256(tenant, inspection.sha256)
         if winner is None:  # the winner was deleted in between: extremely unlikely, retryable
             raise
-        return _duplicate(winner, tenant)
+        return Admission(**fields_for(winner, KnownDocument), duplicate=True)
     except asyncio.CancelledError:
         raise  # the row may have been committed all the same: keep the object it names
     except BaseException:
-        await deps.objects.delete(object_name)
+        await deps.objects.delete(row.object_name)
         raise
-    await _announce(row, priority, deps)
-    return _answer(row, tenant, status="received", duplicate=False)
+    await _announce(row, deps)
+    return Admission(**fields_for(row, Upload), status="received", duplicate=False)
 
 
-def _row(
-    document_id: str, object_name: str, inspection: Inspection, tenant: str, priority: Priority
-) -> NewDocument:
-    return NewDocument(
-        id=document_id,
-        tenant=tenant,
-        filename=inspection.filename,
-        content_type=inspection.content_type,
-        kind=inspection.kind,
-        size=inspection.size,
-        sha256=inspection.sha256,
-        object_name=object_name,
-        priority=priority,
-        trace_id=current_trace_id(),
-        scan_status=inspection.scan_status,
-        detected_mime=inspection.detected_mime,
-    )
+def fields_for(source: object, target: type[msgspec.Struct]) -> dict[str, Any]:
+    """The fields of ``target`` that ``source`` has: how one of these structs is derived from
+    another (the event from the row, the answer from either) without copying field by field."""
+    return {
+        name: getattr(source, name) for name in target.__struct_fields__ if hasattr(source, name)
+    }
 
 
-async def _announce(row: NewDocument, priority: Priority, deps: AdmissionDeps) -> None:
-    event = DocumentReceivedV1(
-        document_id=row.id,
-        tenant=row.tenant,
-        filename=row.filename,
-        content_type=row.content_type,
-        kind=row.kind,
-        size=row.size,
-        sha256=row.sha256,
-        object_name=row.object_name,
-        received_at=datetime.now(UTC),
-        priority=priority,
-    )
+async def _announce(row: NewDocument, deps: AdmissionDeps) -> None:
+    event = DocumentReceivedV1(**fields_for(row, DocumentReceivedV1), received_at=datetime.now(UTC))
     # The row is committed: if this publish fails, the gateway's reconciler re-publishes it.
     await deps.publisher.publish(
-        deps.names.subject(DocumentReceivedV1, priority), event, msg_id=f"received:{row.id}"
+        deps.names.subject(DocumentReceivedV1, row.priority),
+        event,
+        msg_id=f"received:{row.document_id}",
     )
     metrics.upload_bytes.labels("gateway").inc(row.size)
     metrics.documents.labels("gateway", "accepted").inc()
@@ -196,25 +250,3 @@ def _record_refusal(
                 "origin": origin,
             },
         )
-
-
-def _duplicate(existing: StoredDocument, tenant: str) -> Admission:
-    return _answer(existing, tenant, status=existing.status, duplicate=True)
-
-
-def _answer(
-    doc: NewDocument | StoredDocument, tenant: str, *, status: str, duplicate: bool
-) -> Admission:
-    return Admission(
-        document_id=doc.id,
-        tenant=tenant,
-        status=status,
-        sha256=doc.sha256,
-        size=doc.size,
-        kind=doc.kind,
-        filename=doc.filename,
-        content_type=doc.content_type,
-        priority=doc.priority,  # type: ignore[arg-type]  # a row keeps it as plain text
-        scan_status=doc.scan_status,
-        duplicate=duplicate,
-    )

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 
 from nats.js.object_store import ObjectStore
 
+from services.gateway.admission import AdmissionDeps, admit
 from services.gateway.busdoor.content import content_chunks
-from services.gateway.busdoor.ports import Admit, MetadataStore
+from services.gateway.busdoor.metadata import PgMetadata
 from services.gateway.busdoor.rejections import (
     InvalidMetadata,
     InvalidTenant,
     MalformedSubmission,
     UnknownVersion,
 )
-from services.gateway.intake import IntakePolicy, UploadRejected
+from services.gateway.intake import UploadRejected
 from shared.events.codec import UndecodableMessage, decode
 from shared.events.submission import (
     MAX_METADATA_ENTRIES,
@@ -41,11 +42,9 @@ log = logging.getLogger(__name__)
 @dataclass
 class SubmissionDesk:
     namespace: str
-    admit: Admit
+    admission: AdmissionDeps  # the HTTP door's own: one validation and storage path
     bucket: ObjectStore | None = None
-    metadata: MetadataStore | None = None
-    # A referenced object larger than every per-kind limit is refused before it is downloaded.
-    max_object_bytes: int = IntakePolicy().largest_limit()
+    metadata: PgMetadata | None = None
 
     async def submit(self, tenant: str, version: str, payload: bytes) -> SubmitReplyV1:
         key: str | None = None
@@ -90,16 +89,17 @@ class SubmissionDesk:
         return submission
 
     async def _admit(self, tenant: str, submission: SubmitDocumentV1) -> SubmitReplyV1:
-        async with content_chunks(
-            submission.content, tenant, self.bucket, self.max_object_bytes
-        ) as chunks:
-            admitted = await self.admit(
+        # A referenced object larger than every per-kind limit is refused before it is downloaded.
+        largest = self.admission.policy.largest_limit()
+        async with content_chunks(submission.content, tenant, self.bucket, largest) as chunks:
+            admitted = await admit(
                 chunks,
                 filename=submission.filename,
                 declared_type=submission.declared_type,
                 tenant=tenant,
                 priority=submission.priority,
                 idempotency_key=submission.idempotency_key,
+                deps=self.admission,
             )
         if submission.metadata and self.metadata is not None:
             await self.metadata.remember(admitted.document_id, submission.metadata)

@@ -16,7 +16,7 @@ from typing import Any, cast
 import msgspec
 from litestar import Litestar, get
 
-from services.gateway.admission import AdmissionDeps, admit
+from services.gateway.admission import AdmissionDeps
 from services.gateway.busdoor.desk import SubmissionDesk
 from services.gateway.busdoor.door import BusDoor
 from services.gateway.busdoor.metadata import PgMetadata
@@ -69,10 +69,9 @@ async def open_bus_door(state: Any) -> BusDoor | None:
     deps = getattr(state, "admission_deps", None) or default_admission_deps(adapters)
     desk = SubmissionDesk(
         namespace=adapters.names.namespace,
-        admit=functools.partial(admit, deps=deps),
+        admission=deps,
         bucket=adapters.uploads,
         metadata=PgMetadata(adapters.pool),
-        max_object_bytes=deps.policy.largest_limit(),
     )
     door = BusDoor(
         nc=adapters.nc,

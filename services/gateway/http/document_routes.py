@@ -19,6 +19,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
+from services.gateway.admission import ObjectWriter
 from services.gateway.edge.access_guard import PRINCIPAL
 from services.gateway.http.openapi import (
     API_KEY_REQUIRED,
@@ -36,7 +37,6 @@ from services.gateway.http.schemas import (
     UploadAccepted,
 )
 from services.gateway.http.upload_body import links, receive_upload
-from services.gateway.ports import ObjectWriter
 from services.gateway.settings import GatewaySettings
 from services.gateway.storage.documents import Cursor, PgDocuments
 from shared.events import Priority

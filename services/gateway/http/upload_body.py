@@ -19,7 +19,7 @@ from litestar.exceptions import InternalServerException
 from litestar.response import Response
 from multipart import parse_options_header
 
-from services.gateway.admission import Admission, AdmissionDeps, admit
+from services.gateway.admission import Admission, AdmissionDeps, admit, fields_for
 from services.gateway.edge.access_guard import CLIENT_IP, PRINCIPAL
 from services.gateway.edge.load_shedding import LoadShedder, UploadSlots
 from services.gateway.http.multipart import MalformedMultipart, MultipartReader, boundary_of
@@ -56,17 +56,11 @@ def links(document_id: str) -> Links:
 
 
 def accepted_view(admission: Admission) -> UploadAccepted:
+    """The HTTP answer, a contract of its own, from the admission's fields of the same name."""
     return UploadAccepted(
         id=admission.document_id,
-        status=admission.status,  # type: ignore[arg-type]
-        sha256=admission.sha256,
-        size=admission.size,
-        kind=admission.kind,
-        filename=admission.filename,
-        priority=admission.priority,
-        scan_status=admission.scan_status,  # type: ignore[arg-type]
-        duplicate=admission.duplicate,
         links=links(admission.document_id),
+        **fields_for(admission, UploadAccepted),
     )
 
 

@@ -12,44 +12,13 @@ from typing import Any
 
 import asyncpg
 
+from services.gateway.admission import DuplicateDocument, KnownDocument, NewDocument
 from shared.db.guarded import GuardedPool
-from shared.errors import PermanentError
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    id: str
-    tenant: str
-    filename: str
-    content_type: str
-    kind: str
-    size: int
-    sha256: str
-    object_name: str
-    priority: str
-    trace_id: str | None
-    scan_status: str = "unscanned"
-    detected_mime: str | None = None
-
-
-@dataclass(frozen=True)
-class StoredDocument:
-    """Enough of an existing row to answer a duplicate upload."""
-
-    id: str
-    status: str
-    size: int
-    sha256: str
-    kind: str
-    filename: str
-    content_type: str
-    priority: str
-    scan_status: str
 
 
 def _columns(doc: NewDocument) -> tuple[Any, ...]:
     return (
-        doc.id,
+        doc.document_id,
         doc.tenant,
         doc.filename,
         doc.content_type,
@@ -64,10 +33,6 @@ def _columns(doc: NewDocument) -> tuple[Any, ...]:
     )
 
 
-class DuplicateDocument(PermanentError):
-    """The tenant already has a document with these bytes (another upload won the race)."""
-
-
 @dataclass(frozen=True)
 class Cursor:
     created_at: datetime
@@ -80,7 +45,7 @@ class PgDocuments:
 
     async def insert(self, doc: NewDocument) -> None:
         """Insert the row; DuplicateDocument when the tenant already has these bytes."""
-        if doc.id not in await self.insert_many([doc]):
+        if doc.document_id not in await self.insert_many([doc]):
             raise DuplicateDocument(f"tenant {doc.tenant!r} already has these bytes")
 
     async def insert_many(self, docs: Sequence[NewDocument]) -> set[str]:
@@ -102,7 +67,7 @@ class PgDocuments:
         )
         return {str(row["id"]) for row in rows}
 
-    async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None:
+    async def find_by_sha256(self, tenant: str, sha256: str) -> KnownDocument | None:
         row = await self.pool.fetchrow(
             """SELECT id, status, size_bytes, sha256, kind, filename, content_type, priority,
                       scan_status
@@ -112,8 +77,9 @@ class PgDocuments:
         )
         if row is None:
             return None
-        return StoredDocument(
-            id=str(row["id"]),
+        return KnownDocument(
+            document_id=str(row["id"]),
+            tenant=tenant,
             status=row["status"],
             size=row["size_bytes"],
             sha256=row["sha256"],

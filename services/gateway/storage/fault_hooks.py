@@ -7,8 +7,7 @@ import logging
 import os
 from typing import Any
 
-from services.gateway.ports import DocumentStore
-from services.gateway.storage.documents import NewDocument
+from services.gateway.admission import DocumentStore, NewDocument
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ class CrashAfterInsert:
 
     async def insert(self, doc: NewDocument) -> None:
         await self.documents.insert(doc)
-        log.error("SUM_FAULT_CRASH_AFTER_INSERT: exiting after inserting %s", doc.id)
+        log.error("SUM_FAULT_CRASH_AFTER_INSERT: exiting after inserting %s", doc.document_id)
         logging.shutdown()
         os._exit(70)
 

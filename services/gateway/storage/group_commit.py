@@ -9,18 +9,12 @@ grouped (at once when alone, together when busy) is ``coalescing.Coalescer``'s b
 
 from __future__ import annotations
 
-from typing import Any
-
 import asyncpg
 from prometheus_client import Histogram
 
+from services.gateway.admission import DuplicateDocument, KnownDocument, NewDocument
 from services.gateway.storage.coalescing import Coalescer
-from services.gateway.storage.documents import (
-    DuplicateDocument,
-    NewDocument,
-    PgDocuments,
-    StoredDocument,
-)
+from services.gateway.storage.documents import PgDocuments
 from shared.db.guarded import CONNECTION_ERRORS
 
 BATCH_ROWS = Histogram(
@@ -41,10 +35,7 @@ class GroupCommitDocuments:
             self._write, max_batch=max_batch, max_in_flight=max_in_flight
         )
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.documents, name)  # reads, listing, deletion
-
-    async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None:
+    async def find_by_sha256(self, tenant: str, sha256: str) -> KnownDocument | None:
         return await self.documents.find_by_sha256(tenant, sha256)
 
     async def exists(self, tenant: str, document_id: str) -> bool:
@@ -63,7 +54,7 @@ class GroupCommitDocuments:
             if len(batch) == 1 or isinstance(exc, CONNECTION_ERRORS):
                 raise
             return await self._write_one_by_one(batch)
-        return [doc.id in inserted for doc in batch]
+        return [doc.document_id in inserted for doc in batch]
 
     async def _write_one_by_one(self, batch: list[NewDocument]) -> list[bool | BaseException]:
         outcomes: list[bool | BaseException] = []

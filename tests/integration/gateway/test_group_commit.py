@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator, Sequence
 import asyncpg
 import pytest
 
-from services.gateway.storage.documents import DuplicateDocument, NewDocument, PgDocuments
+from services.gateway.admission import DuplicateDocument, NewDocument
+from services.gateway.storage.documents import PgDocuments
 from services.gateway.storage.group_commit import GroupCommitDocuments
 from shared.db.pool import create_pool
 from tests.conftest import unique, wait_for
@@ -34,7 +35,7 @@ class CountingDocuments(PgDocuments):
 def row(tenant: str, content: str, priority: str = "normal") -> NewDocument:
     document_id = str(uuid.uuid4())
     return NewDocument(
-        id=document_id,
+        document_id=document_id,
         tenant=tenant,
         filename="a.txt",
         content_type="text/plain",
@@ -69,7 +70,7 @@ async def test_concurrent_inserts_share_statements(tenant_pool: tuple[str, async
 
     await asyncio.gather(*(documents.insert(r) for r in rows))
 
-    assert await stored(pool, tenant) == {r.id for r in rows}
+    assert await stored(pool, tenant) == {r.document_id for r in rows}
     assert sum(table.statements) == 60
     assert table.statements[0] == 1, "the first row does not wait for company"
     assert len(table.statements) < 10, table.statements
@@ -120,7 +121,7 @@ async def test_a_bad_row_fails_alone(tenant_pool: tuple[str, asyncpg.Pool]) -> N
 
     assert isinstance(outcomes[3], asyncpg.CheckViolationError)
     assert [o for i, o in enumerate(outcomes) if i != 3] == [None] * 6
-    assert await stored(pool, tenant) == {r.id for r in good}
+    assert await stored(pool, tenant) == {r.document_id for r in good}
 
 
 async def test_a_cancelled_upload_does_not_take_the_batch_with_it(
@@ -140,11 +141,11 @@ async def test_a_cancelled_upload_does_not_take_the_batch_with_it(
     assert isinstance(outcomes[0], asyncio.CancelledError)
     assert isinstance(outcomes[5], asyncio.CancelledError)
     assert [o for i, o in enumerate(outcomes) if i not in (0, 5)] == [None] * 10
-    expected = {r.id for i, r in enumerate(rows) if i != 5}
+    expected = {r.document_id for i, r in enumerate(rows) if i != 5}
     # The first row was in flight when its upload was cancelled: it is written all the same
     # (its object is kept and the reconciler announces it); the queued one never is.
     await wait_for(lambda: _has(pool, tenant, expected), timeout=10)
-    assert rows[5].id not in await stored(pool, tenant)
+    assert rows[5].document_id not in await stored(pool, tenant)
 
 
 async def _has(pool: asyncpg.Pool, tenant: str, expected: set[str]) -> bool:

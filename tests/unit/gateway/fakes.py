@@ -6,7 +6,13 @@ from typing import IO, Any
 
 import msgspec
 
-from services.gateway.storage.documents import DuplicateDocument, NewDocument, StoredDocument
+from services.gateway.admission import (
+    DuplicateDocument,
+    KnownDocument,
+    NewDocument,
+    Upload,
+    fields_for,
+)
 
 
 class FakeDocuments:
@@ -18,22 +24,12 @@ class FakeDocuments:
     async def insert(self, doc: NewDocument) -> None:
         if any(r.tenant == doc.tenant and r.sha256 == doc.sha256 for r in self.rows.values()):
             raise DuplicateDocument(doc.sha256)
-        self.rows[doc.id] = doc
+        self.rows[doc.document_id] = doc
 
-    async def find_by_sha256(self, tenant: str, sha256: str) -> StoredDocument | None:
+    async def find_by_sha256(self, tenant: str, sha256: str) -> KnownDocument | None:
         for row in self.rows.values():
             if row.tenant == tenant and row.sha256 == sha256:
-                return StoredDocument(
-                    id=row.id,
-                    status="received",
-                    size=row.size,
-                    sha256=row.sha256,
-                    kind=row.kind,
-                    filename=row.filename,
-                    content_type=row.content_type,
-                    priority=row.priority,
-                    scan_status=row.scan_status,
-                )
+                return KnownDocument(status="received", **fields_for(row, Upload))
         return None
 
     async def exists(self, tenant: str, document_id: str) -> bool:
