@@ -1,8 +1,15 @@
-"""Settings read once from ``SUM_*`` environment variables.
+"""Settings read once from ``SUM_*`` environment variables, by the one reader ``load_settings``.
 
 Each service declares a msgspec Struct of its settings (inheriting ``CommonSettings``); a field
 ``foo_bar`` is read from ``SUM_FOO_BAR``. A ``SUM_FOO_BAR_FILE`` variable names a file whose content
-is used instead, so that secrets can come from mounted files rather than the environment.
+is used instead, so that secrets can come from mounted files rather than the environment. A blank
+value counts as unset (compose's ``${VAR:-}`` passes blanks); list and tuple fields are comma
+separated.
+
+A field whose type is itself a settings Struct is a *group*, read from the same environment with
+the group's ``env_prefix`` after ``SUM_`` (``SUM_MONITOR_ALERT_WEBHOOK`` for the ``webhook`` field
+of a group with ``env_prefix = "MONITOR_ALERT_"``): library code takes its group, the service's
+composition root reads the whole tree once.
 """
 
 from __future__ import annotations
@@ -10,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar, get_origin
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import msgspec
@@ -51,16 +58,34 @@ class CommonSettings(msgspec.Struct, kw_only=True):
 
 
 def load_settings(cls: type[S], environ: Mapping[str, str] | None = None) -> S:
-    """Build ``cls`` from the environment; unknown variables are ignored, bad values raise."""
+    """Build ``cls`` from the environment; unknown variables are ignored, a bad value stops the
+    process with a message naming the setting (SystemExit)."""
     env = os.environ if environ is None else environ
-    values: dict[str, str] = {}
-    for field in msgspec.structs.fields(cls):
-        key = PREFIX + field.name.upper()
-        if key in env:
-            values[field.name] = env[key]
-        elif key + "_FILE" in env:
-            values[field.name] = Path(env[key + "_FILE"]).read_text().strip()
     try:
-        return msgspec.convert(values, cls, strict=False)
+        return msgspec.convert(_values(cls, env, PREFIX), cls, strict=False)
     except msgspec.ValidationError as exc:
         raise SystemExit(f"invalid settings: {exc}") from None
+
+
+def _values(cls: type[msgspec.Struct], env: Mapping[str, str], prefix: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for field in msgspec.structs.fields(cls):
+        if isinstance(field.type, type) and issubclass(field.type, msgspec.Struct):
+            group_prefix = PREFIX + getattr(field.type, "env_prefix", "")
+            values[field.name] = _values(field.type, env, group_prefix)
+            continue
+        raw = _raw(env, prefix + field.name.upper())
+        if raw is None:
+            continue
+        if get_origin(field.type) in (tuple, list):
+            values[field.name] = [item.strip() for item in raw.split(",") if item.strip()]
+        else:
+            values[field.name] = raw
+    return values
+
+
+def _raw(env: Mapping[str, str], key: str) -> str | None:
+    value = env.get(key, "").strip()
+    if not value and env.get(key + "_FILE", "").strip():
+        value = Path(env[key + "_FILE"].strip()).read_text().strip()
+    return value or None

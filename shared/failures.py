@@ -7,19 +7,10 @@ never overriding ``processed``.
 from __future__ import annotations
 
 import asyncpg
-import msgspec
 
 from shared.events import DocumentFailedV1, Names
 from shared.messaging.delivery import Delivery
 from shared.messaging.publisher import EventPublisher
-
-
-class _DocumentRef(msgspec.Struct):
-    """The fields every document event has; enough to find the document of any message."""
-
-    document_id: str
-    tenant: str = "default"
-    priority: str = "normal"
 
 
 async def fail_document(
@@ -31,9 +22,8 @@ async def fail_document(
     reason: str,
 ) -> str | None:
     """Returns the document id, or None when the message names no (known) document."""
-    try:
-        ref = msgspec.json.decode(delivery.data, type=_DocumentRef)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    ref = delivery.document
+    if ref is None:
         return None
     priority = ref.priority if ref.priority in ("high", "normal", "low") else "normal"
     try:

@@ -19,7 +19,6 @@ import asyncpg
 import msgspec
 from nats.js.object_store import ObjectStore
 
-from shared.config import load_settings
 from shared.messaging.objects import delete_object
 
 log = logging.getLogger(__name__)
@@ -105,10 +104,9 @@ async def run_retention(
 
 
 def start_retention(
-    pool: asyncpg.Pool, store: ObjectStore, stopping: asyncio.Event
+    pool: asyncpg.Pool, store: ObjectStore, settings: RetentionSettings, stopping: asyncio.Event
 ) -> asyncio.Task[None] | None:
     """The periodic job as a task, or None when ``SUM_RETENTION_DAYS`` is 0 (keep forever)."""
-    settings = load_settings(RetentionSettings)
     if settings.retention_days < 0 or settings.retention_interval <= 0:
         raise SystemExit("invalid settings: SUM_RETENTION_DAYS and _INTERVAL must not be negative")
     if settings.retention_days == 0:

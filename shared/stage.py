@@ -1,4 +1,12 @@
-"""Running a pipeline stage (ingest, processor): adapters, ops HTTP server, consumer runner."""
+"""The skeleton every pipeline stage (ingest, processor) runs on.
+
+A stage declares what it is (``Stage``): its name, port, concurrency, and how to compose its
+handlers on the opened adapters, one plain async function per event type it consumes. This module
+does the rest: adapters, consumers, the consumer runner with its dead-lettering, the ops HTTP
+server, and shutdown in order.
+
+    await run_stage(Stage("ingest", port, concurrency, batch, compose), settings, stopping)
+"""
 
 from __future__ import annotations
 
@@ -6,13 +14,19 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 from litestar import Litestar
 
-from shared.adapters import Adapters
-from shared.config import CommonSettings, load_settings
+from shared.adapters import Adapters, open_adapters
+from shared.config import CommonSettings
 from shared.db.pool import record_pool_metrics
+from shared.errors import PermanentError
+from shared.events import EVENT_SUBJECTS, decode
 from shared.failures import fail_document
 from shared.health import Check
 from shared.messaging.deadletters import DeadLetterSink
@@ -65,61 +79,114 @@ def dependency_probe(adapters: Adapters) -> Check:
     return probe
 
 
+class StageSettings(CommonSettings, kw_only=True):
+    """What every consuming stage reads besides the common settings."""
+
+    # SUM_MAX_DELIVER, SUM_RETRY_BASE, SUM_RETRY_CAP, SUM_ACK_WAIT, SUM_STALL_AFTER, …
+    reliability: ReliabilitySettings = msgspec.field(default_factory=ReliabilitySettings)
+
+
+EventHandler = Callable[[Any], Awaitable[None]]
+# Event type -> the plain async function that handles one event of it.
+Handlers = Mapping[type[msgspec.Struct], EventHandler]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    port: int
+    concurrency: int
+    batch: int
+    # Builds the handlers on the opened adapters; whatever it starts it stops on exit.
+    compose: Callable[[Adapters], AbstractAsyncContextManager[Handlers]]
+
+
+class UnexpectedSubject(PermanentError):
+    """A message on a subject this stage has no handler for."""
+
+
 async def run_stage(
-    *,
-    stage: str,
-    settings: CommonSettings,
+    stage: Stage,
+    settings: StageSettings,
+    stopping: asyncio.Event,
+    adapters: Adapters | None = None,
+) -> None:
+    """Run ``stage`` until ``stopping`` is set, on its own adapters unless some are given."""
+    opened = adapters or await open_adapters(settings, stage.name)
+    try:
+        async with stage.compose(opened) as handlers:
+            await _consume(
+                stage, settings, opened, dispatch(handlers, opened.names.namespace), stopping
+            )
+    finally:
+        await opened.close()
+        log.info("%s stopped", stage.name)
+
+
+def dispatch(handlers: Handlers, namespace: str) -> Handler:
+    """One handler for the runner: decode each delivery as the event its subject names and hand
+    it to that event's handler. An undecodable payload is a PermanentError (dead-lettered)."""
+    by_subject = {EVENT_SUBJECTS[event]: (event, handle) for event, handle in handlers.items()}
+
+    async def handle_delivery(delivery: Delivery) -> None:
+        # <namespace>.documents.<event>.v<N>.<priority>
+        name = delivery.subject.removeprefix(namespace + ".").rpartition(".")[0]
+        if name not in by_subject:
+            raise UnexpectedSubject(f"no handler for messages on {delivery.subject}")
+        event, handle = by_subject[name]
+        await handle(decode(delivery.data, event))
+
+    return handle_delivery
+
+
+async def _consume(
+    stage: Stage,
+    settings: StageSettings,
     adapters: Adapters,
-    port: int,
     handler: Handler,
-    concurrency: int,
-    batch: int,
     stopping: asyncio.Event,
 ) -> None:
-    reliability = load_settings(ReliabilitySettings)
+    reliability = settings.reliability
     policy = reliability.retry_policy()
 
     async def on_dead_letter(delivery: Delivery, reason: str) -> str | None:
         # Every stage gives up on a document the same way: failed, with the reason, announced.
         return await fail_document(
-            adapters.pool, adapters.publisher, adapters.names, stage, delivery, reason
+            adapters.pool, adapters.publisher, adapters.names, stage.name, delivery, reason
         )
 
     # A few deliveries beyond the policy's budget, so that a failed dead-lettering is retried.
     specs = stage_consumers(
-        adapters.names, stage, max_deliver=policy.max_deliver + 3, ack_wait=reliability.ack_wait
+        adapters.names,
+        stage.name,
+        max_deliver=policy.max_deliver + 3,
+        ack_wait=reliability.ack_wait,
     )
     for spec in specs:
         await patiently(functools.partial(ensure_consumer, adapters.js, spec))
     runner = ConsumerRunner(
         js=adapters.js,
         specs=specs,
-        stage=stage,
+        stage=stage.name,
         handler=_with_fault_hooks(handler, reliability),
-        dead_letters=DeadLetterSink(adapters.publisher, adapters.names, stage),
+        dead_letters=DeadLetterSink(adapters.publisher, adapters.names, stage.name),
         on_dead_letter=on_dead_letter,
         policy=policy,
-        batch=batch,
-        concurrency=concurrency,
+        batch=stage.batch,
+        concurrency=stage.concurrency,
         probe=dependency_probe(adapters),
         reconnects=lambda: int(adapters.nc.stats["reconnects"]),
         stall_after=reliability.stall_after,
     )
-    server = make_server(ops_app(stage, adapters, runner), settings.host, port)
+    server = make_server(ops_app(stage.name, adapters, runner), settings.host, stage.port)
     http = asyncio.create_task(server.serve())
-    log.info("%s consuming", stage, extra={"port": port})
+    log.info("%s consuming", stage.name, extra={"port": stage.port})
     try:
         await runner.run(stopping, drain_timeout=settings.shutdown_timeout * 0.5)
     finally:
         server.should_exit = True
         with contextlib.suppress(Exception):
             await asyncio.wait_for(http, settings.shutdown_timeout * 0.2)
-        await adapters.close()
-        log.info("%s stopped", stage)
-
-
-class _Tenant(msgspec.Struct):
-    tenant: str = ""
 
 
 def _with_fault_hooks(handler: Handler, reliability: ReliabilitySettings) -> Handler:
@@ -129,11 +196,7 @@ def _with_fault_hooks(handler: Handler, reliability: ReliabilitySettings) -> Han
         return handler
 
     async def failing_for_one_tenant(delivery: Delivery) -> None:
-        try:
-            tenant = msgspec.json.decode(delivery.data, type=_Tenant).tenant
-        except (msgspec.DecodeError, msgspec.ValidationError):
-            tenant = ""
-        if tenant == poisoned:
+        if delivery.document is not None and delivery.document.tenant == poisoned:
             raise RuntimeError(f"injected fault for tenant {poisoned!r}")
         await handler(delivery)
 

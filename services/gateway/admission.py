@@ -24,7 +24,7 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, runtime_checkable
 
 import msgspec
 
@@ -94,6 +94,7 @@ class DocumentStore(Protocol):
     async def exists(self, tenant: str, document_id: str) -> bool: ...
 
 
+@runtime_checkable  # routes get one by dependency injection, which checks its type
 class ObjectWriter(Protocol):
     async def put(self, name: str, source: IO[bytes], *, sha256_hex: str) -> int: ...
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import msgspec
+
+from services.gateway.busdoor.door import BusDoorSettings
 from services.gateway.intake import DEFAULT_LIMITS, IntakePolicy
+from services.gateway.reconciler import ReconcilerSettings
 from shared.config import CommonSettings
 
 
@@ -52,6 +56,11 @@ class GatewaySettings(CommonSettings, kw_only=True):
     # Server-Sent Events and ?wait= long-polls end after this long even without a final status.
     events_max_seconds: float = 300.0
     events_poll_seconds: float = 0.25
+
+    # SUM_RECONCILE_AFTER, SUM_RECONCILE_INTERVAL
+    reconciler: ReconcilerSettings = msgspec.field(default_factory=ReconcilerSettings)
+    # SUM_BUSDOOR_ENABLED, SUM_BUSDOOR_CONCURRENCY, SUM_BUSDOOR_RELAY
+    busdoor: BusDoorSettings = msgspec.field(default_factory=BusDoorSettings)
 
     def base_url(self) -> str:
         return self.public_url or f"http://{self.host}:{self.gateway_port}"

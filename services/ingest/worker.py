@@ -1,21 +1,20 @@
-"""Composition root of the ingest service: real adapters in, handlers wired to the runner."""
+"""Composition root of the ingest service: its handler on real adapters, run as a stage."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from services.ingest.extraction import ExtractedText, extract_isolated, shutdown_pool
 from services.ingest.handlers import IngestDeps, ingest_document
 from services.ingest.repository import BucketOriginals, PgTextStore
 from services.ingest.settings import IngestSettings
-from shared.adapters import Adapters, open_adapters
-from shared.events import DocumentReceivedV1, decode
-from shared.messaging.delivery import Delivery
+from shared.adapters import Adapters
+from shared.events import DocumentReceivedV1
 from shared.retention import start_retention
-from shared.stage import run_stage
-
-STAGE = "ingest"
+from shared.stage import Handlers, Stage
 
 
 def build_deps(adapters: Adapters, settings: IngestSettings) -> IngestDeps:
@@ -36,27 +35,23 @@ def build_deps(adapters: Adapters, settings: IngestSettings) -> IngestDeps:
     )
 
 
-async def main(stopping: asyncio.Event, settings: IngestSettings) -> None:
-    adapters = await open_adapters(settings, STAGE)
-    deps = build_deps(adapters, settings)
-
-    async def handle(delivery: Delivery) -> None:
-        await ingest_document(decode(delivery.data, DocumentReceivedV1), deps)
-
-    retention: asyncio.Task[None] | None = None
-    try:
-        retention = start_retention(adapters.pool, adapters.uploads, stopping)
-        await run_stage(
-            stage=STAGE,
-            settings=settings,
-            adapters=adapters,
-            port=settings.ingest_port,
-            handler=handle,
-            concurrency=settings.ingest_concurrency,
-            batch=settings.ingest_batch,
-            stopping=stopping,
+def ingest_stage(settings: IngestSettings) -> Stage:
+    @contextlib.asynccontextmanager
+    async def compose(adapters: Adapters) -> AsyncIterator[Handlers]:
+        deps = build_deps(adapters, settings)
+        # Retention sweeps run in every ingest replica (one at a time, by advisory lock).
+        stop_sweeping = asyncio.Event()
+        retention = start_retention(
+            adapters.pool, adapters.uploads, settings.retention, stop_sweeping
         )
-    finally:
-        if retention is not None:
-            retention.cancel()
-        shutdown_pool()
+        try:
+            yield {DocumentReceivedV1: lambda event: ingest_document(event, deps)}
+        finally:
+            stop_sweeping.set()
+            if retention is not None:
+                retention.cancel()
+            shutdown_pool()
+
+    return Stage(
+        "ingest", settings.ingest_port, settings.ingest_concurrency, settings.ingest_batch, compose
+    )

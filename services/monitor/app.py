@@ -51,7 +51,7 @@ def create_app(settings: MonitorSettings) -> Litestar:
     async def current_view() -> PipelineView:
         return pipeline_view(counts, state.feeder)
 
-    monitor = MonitorState.from_env(pipeline=current_view)
+    monitor = MonitorState.build(settings.telemetry, settings.alerts, pipeline=current_view)
     state.monitor = monitor
 
     @asynccontextmanager

@@ -16,7 +16,7 @@ from nats.aio.msg import Msg
 from nats.aio.subscription import Subscription
 from prometheus_client import Gauge, Histogram
 
-from shared.events import Names
+from shared.events import DocumentRef, Names
 
 pipeline_documents = Gauge(
     "sum_pipeline_documents",
@@ -93,15 +93,9 @@ class PipelineCounts:
         return {"p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99)}
 
 
-class _DocumentRef(msgspec.Struct):
-    """Every document event carries its document's id; nothing else is decoded here."""
-
-    document_id: str
-
-
 def _document_id(data: bytes) -> str | None:
     try:
-        return msgspec.json.decode(data, type=_DocumentRef).document_id
+        return msgspec.json.decode(data, type=DocumentRef).document_id
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
 

@@ -1,7 +1,7 @@
 """HTTP surface of the monitor's telemetry core, for the monitor app to mount.
 
 ``MonitorState`` bundles the telemetry hub and the alert engine on one metrics registry. The
-app owns it: build it once (``MonitorState.from_env()``), ``await state.start()`` in the
+app owns it: build it once (``MonitorState.build(settings)``), ``await state.start()`` in the
 lifespan, mount ``create_monitor_router(state)`` on the main port and serve
 ``create_otlp_app(state)`` on port 4318.
 """
@@ -44,10 +44,15 @@ class MonitorState:
         return self.telemetry.registry
 
     @classmethod
-    def from_env(cls, pipeline: PipelineProvider | None = None) -> "MonitorState":
+    def build(
+        cls,
+        telemetry: TelemetrySettings,
+        thresholds: AlertThresholds,
+        pipeline: PipelineProvider | None = None,
+    ) -> "MonitorState":
         """Everything on one registry, so ``GET /metrics`` shows span metrics and alerts."""
-        hub = TelemetryHub(TelemetrySettings.from_env())
-        alerts = AlertEngine(AlertThresholds.from_env(), hub.registry)
+        hub = TelemetryHub(telemetry)
+        alerts = AlertEngine(thresholds, hub.registry)
         return cls(telemetry=hub, alerts=alerts, pipeline=pipeline)
 
     async def start(self) -> None:

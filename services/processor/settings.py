@@ -1,9 +1,11 @@
+"""Processor settings, each read from ``SUM_<FIELD NAME>`` (see shared/config.py)."""
+
 from __future__ import annotations
 
-from shared.config import CommonSettings
+from shared.stage import StageSettings
 
 
-class ProcessorSettings(CommonSettings, kw_only=True):
+class ProcessorSettings(StageSettings, kw_only=True):
     processor_port: int = 5003
     processor_concurrency: int = 4
     processor_batch: int = 16

@@ -1,20 +1,18 @@
-"""Composition root of the processor service."""
+"""Composition root of the processor service: its handler on real adapters, run as a stage."""
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 from services.processor.abstractive import AbstractiveSummarizer
 from services.processor.distil import make_distiller
 from services.processor.handlers import ProcessorDeps, process_document
 from services.processor.repository import PgMemoryStore
 from services.processor.settings import ProcessorSettings
-from shared.adapters import Adapters, open_adapters
-from shared.events import DocumentIngestedV1, decode
-from shared.messaging.delivery import Delivery
-from shared.stage import run_stage
-
-STAGE = "processor"
+from shared.adapters import Adapters
+from shared.events import DocumentIngestedV1
+from shared.stage import Handlers, Stage
 
 
 def build_deps(adapters: Adapters, abstractive: AbstractiveSummarizer | None) -> ProcessorDeps:
@@ -26,31 +24,30 @@ def build_deps(adapters: Adapters, abstractive: AbstractiveSummarizer | None) ->
     )
 
 
-async def main(stopping: asyncio.Event, settings: ProcessorSettings) -> None:
-    adapters = await open_adapters(settings, STAGE)
-    abstractive = (
-        AbstractiveSummarizer(
-            settings.llm_url, settings.llm_model, settings.llm_api_key, timeout=settings.llm_timeout
+def processor_stage(settings: ProcessorSettings) -> Stage:
+    @contextlib.asynccontextmanager
+    async def compose(adapters: Adapters) -> AsyncIterator[Handlers]:
+        abstractive = (
+            AbstractiveSummarizer(
+                settings.llm_url,
+                settings.llm_model,
+                settings.llm_api_key,
+                timeout=settings.llm_timeout,
+            )
+            if settings.llm_url
+            else None
         )
-        if settings.llm_url
-        else None
+        deps = build_deps(adapters, abstractive)
+        try:
+            yield {DocumentIngestedV1: lambda event: process_document(event, deps)}
+        finally:
+            if abstractive is not None:
+                await abstractive.close()
+
+    return Stage(
+        "processor",
+        settings.processor_port,
+        settings.processor_concurrency,
+        settings.processor_batch,
+        compose,
     )
-    deps = build_deps(adapters, abstractive)
-
-    async def handle(delivery: Delivery) -> None:
-        await process_document(decode(delivery.data, DocumentIngestedV1), deps)
-
-    try:
-        await run_stage(
-            stage=STAGE,
-            settings=settings,
-            adapters=adapters,
-            port=settings.processor_port,
-            handler=handle,
-            concurrency=settings.processor_concurrency,
-            batch=settings.processor_batch,
-            stopping=stopping,
-        )
-    finally:
-        if abstractive is not None:
-            await abstractive.close()

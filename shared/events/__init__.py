@@ -8,6 +8,7 @@ from shared.events.documents import (
     DocumentIngestedV1,
     DocumentProcessedV1,
     DocumentReceivedV1,
+    DocumentRef,
     Priority,
 )
 from shared.events.submission import (
@@ -25,6 +26,7 @@ __all__ = [
     "DocumentIngestedV1",
     "DocumentProcessedV1",
     "DocumentReceivedV1",
+    "DocumentRef",
     "InlineBytes",
     "InlineText",
     "Names",

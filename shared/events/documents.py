@@ -15,6 +15,15 @@ Priority = Literal["high", "normal", "low"]
 PRIORITIES: tuple[Priority, ...] = ("high", "normal", "low")
 
 
+class DocumentRef(msgspec.Struct, frozen=True):
+    """The fields every document event has: enough to find the document of any of them, read
+    from a payload without knowing which event it is (the rest is ignored)."""
+
+    document_id: str
+    tenant: str = "default"
+    priority: str = "normal"
+
+
 class DocumentReceivedV1(msgspec.Struct, kw_only=True, frozen=True):
     """The gateway stored an upload's bytes and recorded the document."""
 

@@ -7,11 +7,7 @@ from functools import cached_property
 
 import msgspec
 
-
-class _DocumentRef(msgspec.Struct):
-    """The field every document event has."""
-
-    document_id: str
+from shared.events.documents import DocumentRef
 
 
 @dataclass(frozen=True)
@@ -30,9 +26,13 @@ class Delivery:
         return self.headers.get("Nats-Msg-Id")
 
     @cached_property
-    def document_id(self) -> str | None:
+    def document(self) -> DocumentRef | None:
         """The document the payload names, or None when it names none (or is not JSON)."""
         try:
-            return msgspec.json.decode(self.data, type=_DocumentRef).document_id
+            return msgspec.json.decode(self.data, type=DocumentRef)
         except (msgspec.DecodeError, msgspec.ValidationError):
             return None
+
+    @property
+    def document_id(self) -> str | None:
+        return self.document.document_id if self.document else None

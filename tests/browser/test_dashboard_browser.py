@@ -17,7 +17,9 @@ from litestar import Litestar
 from services.monitor.alerts import ConsumerBacklog, PipelineSnapshot, ServiceHeartbeat
 from services.monitor.dashboard import ConsumerView, DocumentCounts, LatencyView, PipelineView
 from services.monitor.routes import MonitorState, create_monitor_router
+from services.monitor.settings import MonitorSettings
 from services.monitor.telemetry import otlp_route_handlers
+from shared.config import load_settings
 
 CHROMIUM = find_chromium()
 # Under CI a missing browser is a broken pipeline, not a reason to skip.
@@ -86,7 +88,8 @@ async def test_dashboard_renders_alerts_charts_and_waterfall(
     async def pipeline() -> PipelineView:
         return PIPELINE
 
-    state = MonitorState.from_env(pipeline=pipeline)
+    settings = load_settings(MonitorSettings)
+    state = MonitorState.build(settings.telemetry, settings.alerts, pipeline=pipeline)
     now = time.time()
     state.alerts.update(
         PipelineSnapshot(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import msgspec
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 
@@ -29,6 +30,17 @@ from shared.messaging.topology import (
     patiently,
     submissions_stream_config,
 )
+
+
+class BusDoorSettings(msgspec.Struct, kw_only=True):
+    """``SUM_BUSDOOR_ENABLED``, ``SUM_BUSDOOR_CONCURRENCY``, ``SUM_BUSDOOR_RELAY``."""
+
+    busdoor_enabled: bool = True
+    # Submits handled at once per gateway process (each entrance).
+    busdoor_concurrency: int = 16
+    # Republish document events under each tenant's subjects (one relay per installation is
+    # enough; every gateway replica joins the same queue group).
+    busdoor_relay: bool = True
 
 
 class BusDoor:

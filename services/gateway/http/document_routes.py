@@ -14,13 +14,12 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, delete, get, post
-from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 
 from services.gateway.admission import ObjectWriter
-from services.gateway.edge.access_guard import PRINCIPAL
 from services.gateway.http.openapi import (
     API_KEY_REQUIRED,
     READ_PROBLEMS,
@@ -36,7 +35,7 @@ from services.gateway.http.schemas import (
     Status,
     UploadAccepted,
 )
-from services.gateway.http.upload_body import links, receive_upload
+from services.gateway.http.upload_body import UploadGate, links, receive_upload
 from services.gateway.settings import GatewaySettings
 from services.gateway.storage.documents import Cursor, PgDocuments
 from shared.events import Priority
@@ -55,11 +54,6 @@ def parse_id(document_id: str) -> str:
         return str(uuid.UUID(document_id))
     except ValueError:
         raise not_found() from None  # a malformed id is just another unknown id
-
-
-def tenant_of(request: Request[Any, Any, Any]) -> str:
-    """The tenant of the API key that authenticated this request (set by the guard)."""
-    return str(request.state[PRINCIPAL].tenant)
 
 
 def encode_cursor(row: dict[str, Any]) -> str:
@@ -129,28 +123,28 @@ class DocumentsController(Controller):
     )
     async def upload(
         self,
-        request: Request[Any, Any, State],
-        state: State,
+        request: Request[Any, Any, Any],
+        uploads: NamedDependency[UploadGate],
+        tenant: NamedDependency[str],
         priority: FromQuery[Priority] = "normal",
         filename: Annotated[str | None, QueryParameter(max_length=255)] = None,
         idempotency_key: Annotated[
             str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255)
         ] = None,
     ) -> Response[UploadAccepted]:
-        return await receive_upload(request, state.upload_gate, priority, filename, idempotency_key)
+        return await receive_upload(request, uploads, tenant, priority, filename, idempotency_key)
 
     @get("/", summary="List the tenant's documents, newest first", responses=READ_PROBLEMS)
     async def list_documents(
         self,
-        request: Request[Any, Any, State],
-        state: State,
+        documents: NamedDependency[PgDocuments],
+        tenant: NamedDependency[str],
         status: FromQuery[Status | None] = None,
         cursor: Annotated[str | None, QueryParameter(max_length=200)] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
     ) -> DocumentPage:
-        documents: PgDocuments = state.documents
         after = decode_cursor(cursor) if cursor else None
-        rows = await documents.page(tenant_of(request), status=status, after=after, limit=limit + 1)
+        rows = await documents.page(tenant, status=status, after=after, limit=limit + 1)
         page = rows[:limit]
         return DocumentPage(
             items=[to_view(row) for row in page],
@@ -167,14 +161,13 @@ class DocumentsController(Controller):
     )
     async def read(
         self,
-        request: Request[Any, Any, State],
-        state: State,
+        documents: NamedDependency[PgDocuments],
+        settings: NamedDependency[GatewaySettings],
+        tenant: NamedDependency[str],
         document_id: FromPath[str],
         wait: Annotated[float, QueryParameter(ge=0, le=60)] = 0,
     ) -> DocumentView:
-        documents: PgDocuments = state.documents
-        settings: GatewaySettings = state.settings
-        tenant, key = tenant_of(request), parse_id(document_id)
+        key = parse_id(document_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + min(wait, settings.events_max_seconds)
         while True:
@@ -191,11 +184,13 @@ class DocumentsController(Controller):
         responses={**READ_PROBLEMS, **problems(409)},
     )
     async def text(
-        self, request: Request[Any, Any, State], state: State, document_id: FromPath[str]
+        self,
+        documents: NamedDependency[PgDocuments],
+        tenant: NamedDependency[str],
+        document_id: FromPath[str],
     ) -> DocumentText:
-        documents: PgDocuments = state.documents
         key = parse_id(document_id)
-        row = await documents.text(tenant_of(request), key)
+        row = await documents.text(tenant, key)
         if row is None:
             raise not_found()
         if row["text"] is None:
@@ -222,11 +217,13 @@ class DocumentsController(Controller):
         responses=READ_PROBLEMS,
     )
     async def remove(
-        self, request: Request[Any, Any, State], state: State, document_id: FromPath[str]
+        self,
+        documents: NamedDependency[PgDocuments],
+        objects: NamedDependency[ObjectWriter],
+        tenant: NamedDependency[str],
+        document_id: FromPath[str],
     ) -> None:
-        documents: PgDocuments = state.documents
-        objects: ObjectWriter = state.upload_gate.deps.objects
-        object_name = await documents.delete(tenant_of(request), parse_id(document_id))
+        object_name = await documents.delete(tenant, parse_id(document_id))
         if object_name is None:
             raise not_found()
         await objects.delete(object_name)

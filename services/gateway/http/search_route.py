@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import get
-from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
 from services.gateway.http.openapi import API_KEY_REQUIRED, problems
 from services.gateway.http.schemas import SearchResults
 from services.gateway.storage.search import invalid_search, search_documents
+from shared.db.guarded import GuardedPool
 from shared.kinds import DocumentKind
 
 
@@ -35,7 +35,7 @@ def _moment(name: str, value: str | None) -> datetime | None:
     security=API_KEY_REQUIRED,
 )
 async def search_route(
-    state: State,
+    db: NamedDependency[GuardedPool],
     tenant: NamedDependency[str],
     q: Annotated[
         str,
@@ -56,7 +56,7 @@ async def search_route(
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> SearchResults:
     return await search_documents(
-        state.db,
+        db,
         tenant,
         q,
         kinds=list(type) if type else None,

@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
-from litestar import Request, get
-from litestar.datastructures import State
+from litestar import get
+from litestar.di import NamedDependency
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from services.gateway.http.document_routes import TERMINAL, not_found, parse_id, tenant_of
+from services.gateway.http.document_routes import TERMINAL, not_found, parse_id
 from services.gateway.http.openapi import API_KEY_REQUIRED, READ_PROBLEMS
 from services.gateway.http.schemas import StatusChange, StatusEvent
 from services.gateway.settings import GatewaySettings
@@ -75,11 +75,13 @@ async def _changes(
     },
 )
 async def document_events(
-    request: Request[Any, Any, State], state: State, document_id: FromPath[str]
+    documents: NamedDependency[PgDocuments],
+    settings: NamedDependency[GatewaySettings],
+    tenant: NamedDependency[str],
+    document_id: FromPath[str],
 ) -> ServerSentEvent:
-    documents: PgDocuments = state.documents
-    tenant, key = tenant_of(request), parse_id(document_id)
+    key = parse_id(document_id)
     first = await documents.status(tenant, key)
     if first is None:
         raise not_found()
-    return ServerSentEvent(_changes(documents, tenant, key, first, state.settings))
+    return ServerSentEvent(_changes(documents, tenant, key, first, settings))

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from typing import Any, get_args
 
 from litestar import Request
-from litestar.datastructures import State
 from litestar.exceptions import InternalServerException
 from litestar.response import Response
 from multipart import parse_options_header
 
 from services.gateway.admission import Admission, AdmissionDeps, admit, fields_for
-from services.gateway.edge.access_guard import CLIENT_IP, PRINCIPAL
+from services.gateway.edge.access_guard import CLIENT_IP
 from services.gateway.edge.load_shedding import LoadShedder, UploadSlots
 from services.gateway.http.multipart import MalformedMultipart, MultipartReader, boundary_of
 from services.gateway.http.schemas import Links, UploadAccepted
@@ -47,7 +46,7 @@ class IncompleteUpload(UploadRejected):
 class UploadGate:
     slots: UploadSlots
     shedder: LoadShedder
-    deps: AdmissionDeps
+    admission: AdmissionDeps
 
 
 def links(document_id: str) -> Links:
@@ -83,13 +82,13 @@ def _check_announced_size(request: Request[Any, Any, Any], limit: int, margin: i
 
 
 async def receive_upload(
-    request: Request[Any, Any, State],
+    request: Request[Any, Any, Any],
     gate: UploadGate,
+    tenant: str,
     priority: Priority,
     filename: str | None,
     idempotency_key: str | None,
 ) -> Response[UploadAccepted]:
-    tenant = request.state[PRINCIPAL].tenant
     origin = request.state.get(CLIENT_IP)
     gate.shedder.check(priority)
     with gate.slots.take():
@@ -99,7 +98,7 @@ async def receive_upload(
         else:
             name = filename or _disposition_filename(request.headers.get("content-disposition"))
             kind = decide_kind(clean_filename(name), content_type)
-            _check_announced_size(request, gate.deps.policy.limit_for(kind), 0)
+            _check_announced_size(request, gate.admission.policy.limit_for(kind), 0)
             admission = await admit(
                 _body(request),
                 filename=name,
@@ -107,7 +106,7 @@ async def receive_upload(
                 tenant=tenant,
                 priority=priority,
                 idempotency_key=idempotency_key,
-                deps=gate.deps,
+                deps=gate.admission,
                 origin=origin,
             )
     headers = {"Location": f"/v1/documents/{admission.document_id}"}
@@ -145,7 +144,7 @@ async def _admit_form(
                 priority = value  # type: ignore[assignment]
             elif part.name == "file":
                 kind = decide_kind(clean_filename(part.filename), part.content_type)
-                limit = gate.deps.policy.limit_for(kind)
+                limit = gate.admission.policy.limit_for(kind)
                 _check_announced_size(request, limit, ENVELOPE_BYTES)
                 gate.shedder.check(priority)
                 return await admit(
@@ -155,7 +154,7 @@ async def _admit_form(
                     tenant=tenant,
                     priority=priority,
                     idempotency_key=idempotency_key,
-                    deps=gate.deps,
+                    deps=gate.admission,
                     origin=origin,
                 )
         raise MissingFilePart("send the document in a multipart part named 'file'")

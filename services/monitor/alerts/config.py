@@ -1,8 +1,8 @@
-"""Alert thresholds, read from ``SUM_MONITOR_ALERT_*`` variables."""
+"""Alert thresholds, read from ``SUM_MONITOR_ALERT_*`` variables (a group of MonitorSettings)."""
+
+from typing import ClassVar
 
 import msgspec
-
-from services.monitor.env_settings import struct_from_env
 
 
 class AlertThresholds(msgspec.Struct, frozen=True, kw_only=True):
@@ -11,6 +11,8 @@ class AlertThresholds(msgspec.Struct, frozen=True, kw_only=True):
     ``SUM_MONITOR_ALERT_EXPECTED_SERVICES`` is a comma-separated list;
     ``SUM_MONITOR_ALERT_WEBHOOK`` is a URL that receives a JSON POST on every fire and resolve.
     """
+
+    env_prefix: ClassVar[str] = "MONITOR_ALERT_"
 
     memory_percent: float = 80.0
     cpu_percent: float = 85.0
@@ -27,8 +29,3 @@ class AlertThresholds(msgspec.Struct, frozen=True, kw_only=True):
     keep_resolved_seconds: float = 3600.0
     webhook: str | None = None
     webhook_timeout_seconds: float = 5.0
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "AlertThresholds":
-        """Build from the environment; a malformed value raises ``ValueError``."""
-        return struct_from_env(cls, "SUM_MONITOR_ALERT_", "alert setting", environ)

@@ -1,8 +1,9 @@
-"""Limits and endpoints of the telemetry core, read from ``SUM_MONITOR_*`` variables."""
+"""Limits and endpoints of the telemetry core, read from ``SUM_MONITOR_*`` variables (a group of
+MonitorSettings)."""
+
+from typing import ClassVar
 
 import msgspec
-
-from services.monitor.env_settings import struct_from_env
 
 MIB = 1024 * 1024
 
@@ -14,6 +15,8 @@ class TelemetrySettings(msgspec.Struct, frozen=True, kw_only=True):
     ``SUM_MONITOR_OTLP_MAX_BODY_BYTES`` or ``SUM_MONITOR_FORWARD_OTLP`` (base URL of another
     OTLP/HTTP receiver such as ``http://collector:4318``; forwarding is off when unset).
     """
+
+    env_prefix: ClassVar[str] = "MONITOR_"
 
     # Applies both to the bytes on the wire and to the decompressed body (gzip bombs).
     otlp_max_body_bytes: int = 20 * MIB
@@ -30,8 +33,3 @@ class TelemetrySettings(msgspec.Struct, frozen=True, kw_only=True):
     forward_queue_batches: int = 512
     forward_timeout_seconds: float = 5.0
     retry_after_seconds: int = 2
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "TelemetrySettings":
-        """Build from the environment; a malformed number raises ``ValueError`` naming the var."""
-        return struct_from_env(cls, "SUM_MONITOR_", "monitor telemetry setting", environ)

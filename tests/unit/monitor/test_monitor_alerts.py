@@ -16,6 +16,8 @@ from services.monitor.alerts import (
     ServiceHeartbeat,
     ServiceTraffic,
 )
+from services.monitor.settings import MonitorSettings
+from shared.config import load_settings
 
 NOW = 1_800_000_000.0
 HEALTHY_BEATS = [
@@ -170,18 +172,19 @@ async def test_webhook_receives_fire_and_resolve() -> None:
 
 
 def test_thresholds_from_environment() -> None:
-    limits = AlertThresholds.from_env(
+    limits = load_settings(
+        MonitorSettings,
         {
             "SUM_MONITOR_ALERT_MEMORY_PERCENT": "70.5",
             "SUM_MONITOR_ALERT_BACKLOG_PENDING": "500",
             "SUM_MONITOR_ALERT_EXPECTED_SERVICES": "gateway, processor,",
             "SUM_MONITOR_ALERT_WEBHOOK": "http://hooks.internal/sum",
-        }
-    )
+        },
+    ).alerts
     assert limits.memory_percent == 70.5
     assert limits.backlog_pending == 500
     assert limits.expected_services == ("gateway", "processor")
     assert limits.webhook == "http://hooks.internal/sum"
-    assert AlertThresholds.from_env({}).cpu_percent == 85.0
-    with pytest.raises(ValueError, match="backlog_pending"):
-        AlertThresholds.from_env({"SUM_MONITOR_ALERT_BACKLOG_PENDING": "lots"})
+    assert load_settings(MonitorSettings, {}).alerts.cpu_percent == 85.0
+    with pytest.raises(SystemExit, match="backlog_pending"):
+        load_settings(MonitorSettings, {"SUM_MONITOR_ALERT_BACKLOG_PENDING": "lots"})

@@ -21,11 +21,13 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 )
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
+from services.monitor.settings import MonitorSettings
 from services.monitor.telemetry import (
     TelemetryHub,
     TelemetrySettings,
     create_otlp_app,
 )
+from shared.config import load_settings
 
 JSON = {"Content-Type": "application/json"}
 PROTOBUF = {"Content-Type": "application/x-protobuf"}
@@ -206,15 +208,16 @@ async def test_metrics_are_accepted_and_counted(
 
 
 def test_settings_read_from_environment() -> None:
-    settings = TelemetrySettings.from_env(
-        {"SUM_MONITOR_OTLP_MAX_BODY_BYTES": "1024", "SUM_MONITOR_FORWARD_OTLP": "http://c:4318"}
-    )
+    settings = load_settings(
+        MonitorSettings,
+        {"SUM_MONITOR_OTLP_MAX_BODY_BYTES": "1024", "SUM_MONITOR_FORWARD_OTLP": "http://c:4318"},
+    ).telemetry
     assert settings.otlp_max_body_bytes == 1024
     assert settings.forward_otlp == "http://c:4318"
-    assert TelemetrySettings.from_env({}).otlp_max_body_bytes == 20 * 1024 * 1024
+    assert load_settings(MonitorSettings, {}).telemetry.otlp_max_body_bytes == 20 * 1024 * 1024
     try:
-        TelemetrySettings.from_env({"SUM_MONITOR_TRACE_STORE_TRACES": "many"})
-    except ValueError as exc:
+        load_settings(MonitorSettings, {"SUM_MONITOR_TRACE_STORE_TRACES": "many"})
+    except SystemExit as exc:
         assert "trace_store_traces" in str(exc)
     else:
         raise AssertionError("a malformed number must be rejected")

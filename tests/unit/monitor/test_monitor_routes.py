@@ -11,6 +11,8 @@ from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id, w
 from services.monitor.alerts import PipelineSnapshot
 from services.monitor.dashboard import ConsumerView, PipelineView
 from services.monitor.routes import MonitorState, create_monitor_router, create_otlp_app
+from services.monitor.settings import MonitorSettings
+from shared.config import load_settings
 from shared.web.ops import ops_routes
 
 PIPELINE = PipelineView(
@@ -29,7 +31,8 @@ async def state(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[MonitorState]:
     async def pipeline() -> PipelineView:
         return PIPELINE
 
-    monitor = MonitorState.from_env(pipeline=pipeline)
+    settings = load_settings(MonitorSettings)
+    monitor = MonitorState.build(settings.telemetry, settings.alerts, pipeline=pipeline)
     await monitor.start()
     yield monitor
     await monitor.stop()

@@ -12,13 +12,26 @@ from services.gateway.intake.scanning.protocol import (
     ScanVerdict,
 )
 from shared.resilience import CircuitBreaker
+from shared.resilience.metrics import export_breaker_state
 
 
-def build_scanner(clamd_url: str | None, *, breaker: CircuitBreaker | None = None) -> Scanner:
+def build_scanner(
+    clamd_url: str | None,
+    *,
+    breaker: CircuitBreaker | None = None,
+    io_timeout: float = 5.0,
+    max_stream_bytes: int = 25 * 1024 * 1024,
+) -> Scanner:
     """EICAR detection always; clamd too when ``SUM_CLAMD_URL`` names one."""
     if not clamd_url:
         return EicarScanner()
-    return CompositeScanner([EicarScanner(), ClamdScanner(clamd_url, breaker=breaker)])
+    clamd = ClamdScanner(
+        clamd_url,
+        breaker=breaker or CircuitBreaker("clamd", on_state_change=export_breaker_state),
+        io_timeout=io_timeout,
+        max_stream_bytes=max_stream_bytes,
+    )
+    return CompositeScanner([EicarScanner(), clamd])
 
 
 __all__ = [
