@@ -29,7 +29,6 @@ from services.gateway.edge.rate_limits import RateLimit, RedisRateLimiter
 from services.gateway.http.asyncapi_route import asyncapi_route
 from services.gateway.http.document_routes import DocumentsController
 from services.gateway.http.openapi import openapi_config
-from services.gateway.http.problems import ERROR_ANSWERS
 from services.gateway.http.search_route import search_route
 from services.gateway.http.status_events import document_events
 from services.gateway.http.upload_body import UploadGate
@@ -198,7 +197,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
             make_guard(lambda: state.gateway.guard if state.gateway else None),
             complete_allow_header,
         ],
-        exception_handlers={**ERROR_ANSWERS, **EXCEPTION_HANDLERS},
+        exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,
         request_max_body_size=settings.largest_upload() + MULTIPART_MARGIN,
         openapi_config=openapi_config(),

@@ -1,11 +1,20 @@
-"""RFC 9457 problem details: every error answer of every service is ``application/problem+json``."""
+"""RFC 9457 problem details: every error answer of every service is ``application/problem+json``.
+
+One family of errors is meant for clients: ``Problem``. A subclass fixes its ``status``, its
+``problem_type`` (the stable last part of the answer's ``type``, also the ``problem_type`` of a
+rejected NATS submission) and its ``title``; an instance carries the ``detail`` and any
+machine-readable extra fields. Whether a problem may pass later stays a type: a subclass that is
+also a ``shared.errors.RetryableError`` is ``retryable``. This module is the one place where
+problems, Litestar's own HTTP errors and outages of a dependency become answers.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
@@ -18,6 +27,10 @@ from litestar.types import (
     Send,
 )
 
+from shared.db.guarded import CONNECTION_ERRORS
+from shared.errors import RetryableError
+from shared.resilience import CircuitOpenError
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
@@ -25,45 +38,74 @@ TYPE_BASE = "https://sum.dev/problems/"
 
 
 class Problem(Exception):
-    """An error meant for the client; ``slug`` is the stable part of its ``type``."""
+    """An error meant for the client, answered as problem details."""
+
+    status: ClassVar[int] = 400
+    problem_type: ClassVar[str] = "bad-request"
+    title: ClassVar[str] = "Bad request"
+    # Seconds after which a client may try again (the Retry-After header), if it may at all.
+    retry_after: int | None = None
 
     def __init__(
         self,
-        status: int,
-        slug: str,
-        title: str,
         detail: str = "",
+        *,
         headers: dict[str, str] | None = None,
+        retry_after: int | None = None,
         **extra: Any,
     ) -> None:
-        super().__init__(detail or title)
-        self.status = status
-        self.slug = slug
-        self.title = title
+        super().__init__(detail or self.title)
         self.detail = detail
         self.headers = headers or {}
-        self.extra = extra
+        if retry_after is not None:
+            self.retry_after = retry_after
+        self.extra: dict[str, Any] = extra
+
+    @property
+    def retryable(self) -> bool:
+        """The same request may succeed later (the type says so: a RetryableError)."""
+        return isinstance(self, RetryableError)
+
+    def answer_headers(self) -> dict[str, str]:
+        retry = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else {}
+        return {**retry, **self.headers}
+
+    def problem(self) -> dict[str, Any]:
+        """The problem-details fields (without ``type`` base URI and ``instance``)."""
+        return {
+            "problem_type": self.problem_type,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+            **self.extra,
+        }
+
+    def body(self, instance: str) -> dict[str, Any]:
+        """The JSON object of the answer, ``instance`` being the request's path."""
+        return problem_body(
+            self.status, self.problem_type, self.title, self.detail, instance, **self.extra
+        )
 
 
-def problem_response(
-    request: Request[Any, Any, Any],
-    status: int,
-    slug: str,
-    title: str,
-    detail: str = "",
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> Response[dict[str, Any]]:
-    body = problem_body(status, slug, title, detail, request.url.path, **extra)
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+class DependencyUnavailable(Problem):
+    """The database, or another dependency behind a breaker, is away: the client may retry."""
+
+    status = 503
+    problem_type = "dependency-unavailable"
+    title = "Service unavailable"
+
+
+class InternalError(Problem):
+    status = HTTP_500_INTERNAL_SERVER_ERROR
+    problem_type = "internal-error"
+    title = "Internal error"
 
 
 def problem_body(
-    status: int, slug: str, title: str, detail: str, instance: str, **extra: Any
+    status: int, problem_type: str, title: str, detail: str, instance: str, **extra: Any
 ) -> dict[str, Any]:
-    """The JSON object of a problem answer, also for answers written below the framework."""
     return {
-        "type": TYPE_BASE + slug,
+        "type": TYPE_BASE + problem_type,
         "title": title,
         "status": status,
         "detail": detail or title,
@@ -72,25 +114,29 @@ def problem_body(
     }
 
 
-async def send_problem(
-    scope: Scope,
-    send: Send,
-    status: int,
-    slug: str,
-    title: str,
-    detail: str,
-    headers: dict[str, str] | None = None,
-) -> None:
+def answer(request: Request[Any, Any, Any], problem: Problem) -> Response[dict[str, Any]]:
+    return Response(
+        problem.body(request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=problem.answer_headers() or None,
+    )
+
+
+async def send_problem(scope: Scope, send: Send, problem: Problem) -> None:
     """A problem answer written straight to ASGI, for middleware that runs before the app."""
-    body = json.dumps(problem_body(status, slug, title, detail, scope.get("path", ""))).encode()
+    body = json.dumps(problem.body(scope.get("path", ""))).encode()
     raw_headers: list[tuple[bytes, bytes]] = [
         (b"content-type", PROBLEM_JSON.encode()),
         (b"content-length", str(len(body)).encode()),
-        *((name.lower().encode(), value.encode()) for name, value in (headers or {}).items()),
+        *(
+            (name.lower().encode(), value.encode())
+            for name, value in problem.answer_headers().items()
+        ),
     ]
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
-        "status": status,
+        "status": problem.status,
         "headers": raw_headers,
     }
     await send(start)
@@ -100,9 +146,7 @@ async def send_problem(
 
 def handle_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     assert isinstance(exc, Problem)
-    return problem_response(
-        request, exc.status, exc.slug, exc.title, exc.detail, exc.headers, **exc.extra
-    )
+    return answer(request, exc)
 
 
 def handle_http_exception(
@@ -112,28 +156,35 @@ def handle_http_exception(
     status = exc.status_code
     if status >= 500:
         return handle_unexpected(request, exc)
-    slug = "invalid-request" if isinstance(exc, ValidationException) else _slug(status)
-    extra: dict[str, Any] = {}
-    if isinstance(exc, ValidationException) and exc.extra:
-        extra["errors"] = exc.extra
-    return problem_response(
-        request, status, slug, _title(status), str(exc.detail), dict(exc.headers or {}), **extra
+    invalid = isinstance(exc, ValidationException)
+    extra = {"errors": exc.extra} if invalid and exc.extra else {}
+    problem_type = "invalid-request" if invalid else _type_of(status)
+    body = problem_body(
+        status, problem_type, _title(status), str(exc.detail), request.url.path, **extra
+    )
+    return Response(
+        body, status_code=status, media_type=PROBLEM_JSON, headers=dict(exc.headers or {})
+    )
+
+
+def handle_unavailable(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    wait = exc.retry_after if isinstance(exc, CircuitOpenError) else 0.0
+    return answer(
+        request,
+        DependencyUnavailable(
+            "A dependency of this service is unavailable; retry later.",
+            retry_after=max(1, math.ceil(wait)),
+        ),
     )
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     # The detail stays generic: internals (and any secret in them) never reach the client.
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem_response(
-        request,
-        HTTP_500_INTERNAL_SERVER_ERROR,
-        "internal-error",
-        "Internal error",
-        "The server failed to handle this request.",
-    )
+    return answer(request, InternalError("The server failed to handle this request."))
 
 
-def _slug(status: int) -> str:
+def _type_of(status: int) -> str:
     return {
         400: "bad-request",
         401: "unauthorized",
@@ -156,5 +207,7 @@ def _title(status: int) -> str:
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     Problem: handle_problem,
     HTTPException: handle_http_exception,
+    CircuitOpenError: handle_unavailable,
+    **dict.fromkeys(CONNECTION_ERRORS, handle_unavailable),
     Exception: handle_unexpected,
 }

@@ -20,7 +20,22 @@ from services.gateway.edge.rate_limits import (
     RateLimiterUnavailable,
     RedisRateLimiter,
 )
-from shared.web.problems import send_problem
+from shared.errors import RetryableError
+from shared.web.problems import Problem, send_problem
+
+
+class RateLimited(Problem):
+    status = 429
+    problem_type = "rate-limited"
+    title = "Too many requests"
+
+
+class RateLimiterDown(Problem, RetryableError):
+    status = 503
+    problem_type = "rate-limiter-unavailable"
+    title = "Service unavailable"
+    retry_after = 5
+
 
 OPEN_PATHS = ("/health/", "/metrics", "/schema", "/asyncapi.yaml")
 PRINCIPAL = "principal"
@@ -70,16 +85,8 @@ def make_guard(get_config: GuardConfigProvider) -> Callable[[ASGIApp], ASGIApp]:
                 principal = await config.authenticator.authenticate(
                     _header(scope, b"authorization")
                 )
-            except Unauthenticated as exc:
-                await send_problem(
-                    scope,
-                    send,
-                    401,
-                    "unauthorized",
-                    "Unauthorized",
-                    exc.detail,
-                    {"WWW-Authenticate": 'Bearer realm="sum"'},
-                )
+            except Unauthenticated as refusal:
+                await send_problem(scope, send, refusal)
                 return
             state[PRINCIPAL] = principal
             upload = _is_upload(scope)
@@ -88,27 +95,16 @@ def make_guard(get_config: GuardConfigProvider) -> Callable[[ASGIApp], ASGIApp]:
             try:
                 decision = await config.limiter.check(f"{principal.key_prefix}:{bucket}", limit)
             except RateLimiterUnavailable:
-                await send_problem(
-                    scope,
-                    send,
-                    503,
-                    "rate-limiter-unavailable",
-                    "Service unavailable",
-                    "the rate limiter is unavailable; try again shortly",
-                    {"Retry-After": "5"},
-                )
+                # The limiter's own error may name Redis internals: the client gets a fixed text.
+                detail = "the rate limiter is unavailable; try again shortly"
+                await send_problem(scope, send, RateLimiterDown(detail))
                 return
             if not decision.allowed:
-                await send_problem(
-                    scope,
-                    send,
-                    429,
-                    "rate-limited",
-                    "Too many requests",
+                detail = (
                     f"this API key may make {limit.requests} {bucket} requests per "
-                    f"{limit.period_seconds:g} s",
-                    decision.headers(),
+                    f"{limit.period_seconds:g} s"
                 )
+                await send_problem(scope, send, RateLimited(detail, headers=decision.headers()))
                 return
             await app(scope, receive, _with_rate_headers(send, decision))
 

@@ -22,6 +22,7 @@ from shared.tenancy.api_keys import (
     parse_bearer,
     public_prefix,
 )
+from shared.web.problems import Problem
 
 _MAX_CACHED = 10_000
 
@@ -33,10 +34,13 @@ class Principal:
     key_prefix: str  # safe to log and to key rate limits by
 
 
-class Unauthenticated(Exception):
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
+class Unauthenticated(Problem):
+    status = 401
+    problem_type = "unauthorized"
+    title = "Unauthorized"
+
+    def answer_headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="sum"', **super().answer_headers()}
 
 
 class PgApiKeys:

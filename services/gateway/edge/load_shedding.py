@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from nats.js import JetStreamContext
 from prometheus_client import Counter, Gauge
 
+from shared.errors import RetryableError
 from shared.events import Priority
+from shared.web.problems import Problem
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +35,26 @@ _PIPELINE_STAGES = ("ingest-", "processor-")
 RSS_REFRESH_SECONDS = 0.1
 
 
-class Overloaded(Exception):
-    """Refuse with 503 and Retry-After."""
+class Overloaded(Problem, RetryableError):
+    """Refused with 503 and Retry-After: the gateway or the pipeline behind it is too busy."""
 
-    def __init__(self, slug: str, detail: str, retry_after: int) -> None:
-        super().__init__(detail)
-        self.slug = slug
-        self.detail = detail
-        self.retry_after = retry_after
+    status = 503
+    title = "Service unavailable"
+
+
+class TooManyUploads(Overloaded):
+    problem_type = "too-many-uploads"
+    retry_after = 1
+
+
+class PipelineBusy(Overloaded):
+    problem_type = "pipeline-busy"
+    retry_after = 30
+
+
+class GatewayBusy(Overloaded):
+    problem_type = "gateway-busy"
+    retry_after = 5
 
 
 class UploadSlots:
@@ -54,9 +68,7 @@ class UploadSlots:
     def take(self) -> Iterator[None]:
         if self.in_use >= self.limit:
             BUSY.inc()
-            raise Overloaded(
-                "too-many-uploads", f"more than {self.limit} uploads are in progress", 1
-            )
+            raise TooManyUploads(f"more than {self.limit} uploads are in progress")
         self.in_use += 1
         try:
             yield
@@ -94,20 +106,14 @@ class LoadShedder:
     def check(self, priority: Priority) -> None:
         if self.backlog >= self.thresholds.backlog[priority]:
             SHED.labels(priority, "backlog").inc()
-            raise Overloaded(
-                "pipeline-busy",
+            raise PipelineBusy(
                 f"the pipeline backlog ({self.backlog} documents) is too long for "
-                f"{priority}-priority uploads; try again later or with a higher priority",
-                30,
+                f"{priority}-priority uploads; try again later or with a higher priority"
             )
         rss = self._resident_bytes()
         if rss >= self.thresholds.memory_bytes[priority]:
             SHED.labels(priority, "memory").inc()
-            raise Overloaded(
-                "gateway-busy",
-                f"the gateway is short of memory for {priority}-priority uploads",
-                5,
-            )
+            raise GatewayBusy(f"the gateway is short of memory for {priority}-priority uploads")
 
     async def watch_backlog(
         self, js: JetStreamContext, stream: str, interval: float, stopping: asyncio.Event

@@ -45,8 +45,25 @@ NOT_FOUND = "No document with this id."
 TERMINAL = frozenset({"processed", "failed"})
 
 
-def not_found() -> Problem:
-    return Problem(404, "not-found", "Document not found", NOT_FOUND)
+class DocumentNotFound(Problem):
+    status = 404
+    problem_type = "not-found"
+    title = "Document not found"
+
+
+class InvalidCursor(Problem):
+    problem_type = "invalid-cursor"
+    title = "Invalid cursor"
+
+
+class TextNotReady(Problem):
+    status = 409
+    problem_type = "text-not-ready"
+    title = "Text not extracted yet"
+
+
+def not_found() -> DocumentNotFound:
+    return DocumentNotFound(NOT_FOUND)
 
 
 def parse_id(document_id: str) -> str:
@@ -67,9 +84,7 @@ def decode_cursor(text: str) -> Cursor:
         created_at, _, document_id = raw.partition("|")
         return Cursor(datetime.fromisoformat(created_at), str(uuid.UUID(document_id)))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem(
-            400, "invalid-cursor", "Invalid cursor", "Use the next_cursor of a previous page."
-        ) from None
+        raise InvalidCursor("Use the next_cursor of a previous page.") from None
 
 
 def to_view(row: dict[str, Any]) -> DocumentView:
@@ -194,10 +209,7 @@ class DocumentsController(Controller):
         if row is None:
             raise not_found()
         if row["text"] is None:
-            raise Problem(
-                409,
-                "text-not-ready",
-                "Text not extracted yet",
+            raise TextNotReady(
                 f"The document is {row['status']}; its text is not available.",
                 document_status=row["status"],
             )

@@ -24,13 +24,13 @@ from typing import Any
 import msgspec
 from multipart import MultipartError, MultipartSegment, PushMultipartParser, parse_options_header
 
-from services.gateway.intake import UploadRejected
+from services.gateway.intake import InvalidUpload
 
 _END = object()
 _MAX_BOUNDARY_CHARS = 70  # RFC 2046
 
 
-class MalformedMultipart(UploadRejected):
+class MalformedMultipart(InvalidUpload):
     problem_type = "malformed-multipart"
     title = "The multipart/form-data body is malformed"
 

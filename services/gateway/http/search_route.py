@@ -11,7 +11,7 @@ from litestar.params import QueryParameter
 
 from services.gateway.http.openapi import API_KEY_REQUIRED, problems
 from services.gateway.http.schemas import SearchResults
-from services.gateway.storage.search import invalid_search, search_documents
+from services.gateway.storage.search import InvalidSearch, search_documents
 from shared.db.guarded import GuardedPool
 from shared.kinds import DocumentKind
 
@@ -23,7 +23,7 @@ def _moment(name: str, value: str | None) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise invalid_search(f"{name} must be an ISO 8601 date or date-time") from None
+        raise InvalidSearch(f"{name} must be an ISO 8601 date or date-time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

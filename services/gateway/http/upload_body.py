@@ -23,7 +23,7 @@ from services.gateway.edge.access_guard import CLIENT_IP
 from services.gateway.edge.load_shedding import LoadShedder, UploadSlots
 from services.gateway.http.multipart import MalformedMultipart, MultipartReader, boundary_of
 from services.gateway.http.schemas import Links, UploadAccepted
-from services.gateway.intake import TooLarge, UploadRejected
+from services.gateway.intake import InvalidUpload, TooLarge
 from services.gateway.intake.kind_rules import clean_filename, decide_kind
 from shared.events import Priority
 
@@ -32,12 +32,12 @@ ENVELOPE_BYTES = 64 * 1024
 PRIORITIES = get_args(Priority)
 
 
-class MissingFilePart(UploadRejected):
+class MissingFilePart(InvalidUpload):
     problem_type = "missing-file"
     title = "The form has no file"
 
 
-class IncompleteUpload(UploadRejected):
+class IncompleteUpload(InvalidUpload):
     problem_type = "incomplete-upload"
     title = "The upload ended before its body was complete"
 

@@ -1,59 +1,45 @@
-"""Why an upload was refused, as data the HTTP gateway and the NATS front door can both answer with.
+"""Why an upload was refused, as data the HTTP gateway and the NATS front door both answer with.
 
-Each subclass fixes the HTTP ``status`` and a stable ``problem_type`` slug (the last part of an
-RFC 9457 problem ``type``). ``extra`` carries machine-readable details such as the byte limit or
-the detected MIME type, so clients never have to parse ``detail``.
+Each refusal is a ``Problem`` (shared/web/problems.py): it fixes the HTTP ``status`` and a stable
+``problem_type``; ``extra`` carries machine-readable details such as the byte limit or the
+detected MIME type, so clients never have to parse ``detail``. Almost every refusal is permanent
+(``InvalidUpload``); the one that may pass later, ``ScannerDown``, is a ``RetryableError``: the
+NATS front door redelivers it instead of dead-lettering it.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from shared.errors import PermanentError
-
-
-class UploadRejected(PermanentError):
-    """Base class: the upload can never be accepted as it is."""
-
-    status: ClassVar[int] = 400
-    problem_type: ClassVar[str] = "invalid-upload"
-    title: ClassVar[str] = "The upload was rejected"
-    # True only when the same bytes may succeed later (scanner outage): the NATS front door
-    # redelivers those instead of dead-lettering them.
-    retryable: ClassVar[bool] = False
-
-    def __init__(self, detail: str, **extra: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extra: dict[str, Any] = extra
-
-    def problem(self) -> dict[str, Any]:
-        """The problem-details fields (without ``type`` base URI and ``instance``)."""
-        return {
-            "problem_type": self.problem_type,
-            "title": self.title,
-            "status": self.status,
-            "detail": self.detail,
-            **self.extra,
-        }
+from shared.errors import PermanentError, RetryableError
+from shared.web.problems import Problem
 
 
-class MissingFilename(UploadRejected):
+class UploadRejected(Problem):
+    """Base class of every refusal of an upload."""
+
+    problem_type = "invalid-upload"
+    title = "The upload was rejected"
+
+
+class InvalidUpload(UploadRejected, PermanentError):
+    """The upload can never be accepted as it is."""
+
+
+class MissingFilename(InvalidUpload):
     problem_type = "missing-filename"
     title = "The upload has no file name"
 
 
-class InvalidFilename(UploadRejected):
+class InvalidFilename(InvalidUpload):
     problem_type = "invalid-filename"
     title = "The file name is not acceptable"
 
 
-class EmptyFile(UploadRejected):
+class EmptyFile(InvalidUpload):
     problem_type = "empty-file"
     title = "The uploaded file is empty"
 
 
-class UnsupportedType(UploadRejected):
+class UnsupportedType(InvalidUpload):
     """The name, the declared type or the bytes themselves are not an accepted document kind."""
 
     status = 415
@@ -61,13 +47,13 @@ class UnsupportedType(UploadRejected):
     title = "The file type is not supported"
 
 
-class TooLarge(UploadRejected):
+class TooLarge(InvalidUpload):
     status = 413
     problem_type = "too-large"
     title = "The file is too large"
 
 
-class InvalidContent(UploadRejected):
+class InvalidContent(InvalidUpload):
     """The bytes are of the right kind but broken (bad CSV rows, malformed JSON, binary text)."""
 
     status = 422
@@ -79,16 +65,16 @@ class BinaryContent(InvalidContent):
     """Binary bytes in a file that must be text."""
 
 
-class Infected(UploadRejected):
+class Infected(InvalidUpload):
     status = 422
     problem_type = "infected"
     title = "The file contains malware"
 
 
-class ScannerDown(UploadRejected):
+class ScannerDown(UploadRejected, RetryableError):
     """Fail-closed answer while the malware scanner cannot be reached; the client may retry."""
 
     status = 503
-    retryable = True
+    retry_after = 30
     problem_type = "scanner-unavailable"
     title = "The malware scanner is unavailable"

@@ -51,8 +51,9 @@ WHERE d.id = ANY($1::uuid[])
 """
 
 
-def invalid_search(detail: str) -> Problem:
-    return Problem(400, "invalid-search", "Invalid search", detail)
+class InvalidSearch(Problem):
+    problem_type = "invalid-search"
+    title = "Invalid search"
 
 
 def encode_cursor(rank: float, document_id: str) -> str:
@@ -66,7 +67,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         rank, document_id = json.loads(raw)
         return float(rank), str(uuid.UUID(document_id))
     except (binascii.Error, ValueError, TypeError):
-        raise invalid_search("the cursor is not one this API handed out") from None
+        raise InvalidSearch("the cursor is not one this API handed out") from None
 
 
 def highlight(snippet: str | None) -> str:
@@ -88,7 +89,7 @@ async def search_documents(
     try:
         tsquery = to_tsquery_text(query)
     except InvalidQuery as exc:
-        raise invalid_search(str(exc)) from None
+        raise InvalidSearch(str(exc)) from None
     after_rank, after_id = decode_cursor(cursor) if cursor else (None, None)
     ranked = await pool.fetch(
         _RANKED,
