@@ -26,18 +26,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.platform import free_port
+
 BIN = Path(sys.executable).parent
 MB = 1_000_000
 MALLOC_TUNED = {"MALLOC_MMAP_THRESHOLD_": "16777216", "MALLOC_TRIM_THRESHOLD_": "67108864"}
 SMALL_COUNT = int(os.environ.get("BENCH_SMALL_COUNT", "3000"))
 CONCURRENCY = 16
 TARGET_SHARE = 0.35  # of the bare endpoint's small-upload rate
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Http:

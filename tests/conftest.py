@@ -5,9 +5,10 @@ never collide and nothing is left behind.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import asyncpg
@@ -27,13 +28,16 @@ def unique(prefix: str = "t") -> str:
 
 
 async def wait_for(
-    probe: Callable[[], Awaitable[Any]], *, timeout: float = 20.0, interval: float = 0.05
+    probe: Callable[[], Any], *, timeout: float = 20.0, interval: float = 0.05
 ) -> Any:
-    """Poll ``probe`` until it returns something truthy, or fail after ``timeout`` seconds."""
+    """Poll ``probe`` (a plain or an async function) until it returns something truthy, or fail
+    after ``timeout`` seconds; returns what it returned. Tests never sleep to wait."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        result = await probe()
+        result = probe()
+        if inspect.isawaitable(result):
+            result = await result
         if result:
             return result
         if loop.time() > deadline:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from services.ingest.ports import Extractor, Originals, Publisher, TextStore
+from services.ingest.ports import Extractor, Originals, TextStore
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentReceivedV1, Names
+from shared.messaging.publisher import Publisher
 from shared.telemetry.propagation import tag_document
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Protocol
 
 from services.ingest.extraction import ExtractedText
-from shared.messaging.publisher import Publisher as Publisher
 
 # (path of the original, kind) → its text; the real one runs in an isolated worker process.
 Extractor = Callable[[Path, str], Awaitable[ExtractedText]]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.processor.ports import Distiller, MemoryStore, Publisher
+from services.processor.ports import Distiller, MemoryStore
 from shared.errors import PermanentError
 from shared.events import DocumentIngestedV1, DocumentProcessedV1, Names
+from shared.messaging.publisher import Publisher
 from shared.telemetry.propagation import tag_document
 
 

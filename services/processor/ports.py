@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.processor.summarization import Memories
-from shared.messaging.publisher import Publisher as Publisher
 
 
 @dataclass(frozen=True)

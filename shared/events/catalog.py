@@ -47,14 +47,8 @@ class Names:
     def subject(self, event: type[msgspec.Struct], priority: Priority = "normal") -> str:
         return f"{self.namespace}.{EVENT_SUBJECTS[event]}.{priority}"
 
-    def subject_filter(self, event: type[msgspec.Struct], priority: str = "*") -> str:
-        return f"{self.namespace}.{EVENT_SUBJECTS[event]}.{priority}"
-
     def documents_wildcard(self) -> str:
         return f"{self.namespace}.documents.>"
 
     def dlq_subject(self, stage: str) -> str:
         return f"{self.namespace}.dlq.{stage}"
-
-    def durable(self, stage: str) -> str:
-        return stage

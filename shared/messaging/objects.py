@@ -1,4 +1,4 @@
-"""The uploads bucket: write from a file object, read into a file (never whole into memory).
+"""The uploads bucket: read into a file (never whole into memory), delete.
 
 nats-py's ``ObjectStore.get`` without ``writeinto`` grows a ``bytes`` object chunk by chunk,
 which is quadratic in the object's size, so reads always go to a file.
@@ -6,7 +6,6 @@ which is quadratic in the object's size, so reads always go to a file.
 
 from __future__ import annotations
 
-import io
 import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,10 +19,6 @@ from shared.errors import PermanentError
 
 class ObjectMissing(PermanentError):
     """The document's original bytes are not in the bucket."""
-
-
-async def put_object(store: ObjectStore, name: str, data: io.BufferedIOBase | bytes) -> None:
-    await store.put(name, data)
 
 
 @asynccontextmanager

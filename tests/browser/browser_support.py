@@ -4,12 +4,13 @@ import asyncio
 import contextlib
 import shutil
 import socket
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import uvicorn
 from litestar import Litestar
+
+from tests.conftest import wait_for
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 CHROMIUM_FLAGS = (
@@ -25,14 +26,6 @@ CHROMIUM_FLAGS = (
 
 def find_chromium() -> str | None:
     return next((path for name in CHROMIUM_NAMES if (path := shutil.which(name))), None)
-
-
-async def wait_for(condition: Callable[[], bool], deadline_seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + deadline_seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.02)
 
 
 @contextlib.asynccontextmanager

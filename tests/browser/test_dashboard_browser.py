@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from browser_support import find_chromium, run_chromium, serve, wait_for
+from browser_support import find_chromium, run_chromium, serve
 from litestar import Litestar
 
 from services.monitor.alerts import ConsumerBacklog, PipelineSnapshot, ServiceHeartbeat
@@ -20,6 +20,7 @@ from services.monitor.routes import MonitorState, create_monitor_router
 from services.monitor.settings import MonitorSettings
 from services.monitor.telemetry import otlp_route_handlers
 from shared.config import load_settings
+from tests.conftest import wait_for
 
 CHROMIUM = find_chromium()
 # Under CI a missing browser is a broken pipeline, not a reason to skip.

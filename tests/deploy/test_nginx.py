@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.platform import free_port
+
 from . import nginx_conf
 from .tooling import DEPLOY_DIR, require_tool
 
@@ -244,13 +246,6 @@ class Edge:
     https: str
     tls: ssl.SSLContext
     gateway_hits: list[str]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes], deadline_s: float = 15) -> None:

@@ -22,7 +22,13 @@ import msgspec
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
-from shared.events import DocumentIngestedV1, DocumentProcessedV1, DocumentReceivedV1, Names
+from shared.events import (
+    EVENT_SUBJECTS,
+    DocumentIngestedV1,
+    DocumentProcessedV1,
+    DocumentReceivedV1,
+    Names,
+)
 from shared.events.deadletter import DeadLetterV1
 from tests.conftest import wait_for
 
@@ -144,7 +150,9 @@ class _Ref(msgspec.Struct):
 
 
 async def events_per_document(js: JetStreamContext, names: Names, event: type) -> Counter[str]:
-    payloads = await stream_messages(js, names.documents_stream, names.subject_filter(event, "*"))
+    payloads = await stream_messages(
+        js, names.documents_stream, f"{names.namespace}.{EVENT_SUBJECTS[event]}.*"
+    )
     counts: Counter[str] = Counter()
     for payload in payloads:
         try:

@@ -45,14 +45,6 @@ class FakeOriginals:
         yield path
 
 
-class FakeObjects:
-    def __init__(self) -> None:
-        self.objects: dict[str, bytes] = {}
-
-    async def put(self, name: str, data: Any) -> None:
-        self.objects[name] = data.read()
-
-
 class FakeDocumentsTable:
     """The documents table with text and memories, shared by the stage fakes."""
 
@@ -61,9 +53,6 @@ class FakeDocumentsTable:
         self.texts: dict[str, Any] = {}
         self.memories: dict[str, Any] = {}
         self.saves = 0
-
-    async def insert(self, doc: Any) -> None:
-        self.rows[doc.id] = {"status": "received", **doc.__dict__}
 
     async def status_of(self, document_id: str) -> str | None:
         row = self.rows.get(document_id)

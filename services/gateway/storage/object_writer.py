@@ -18,9 +18,10 @@ from datetime import UTC, datetime
 from typing import IO
 
 from nats.js import JetStreamContext, api
-from nats.js.errors import NotFoundError, ObjectNotFoundError
 from nats.js.object_store import ObjectStore
 from nats.nuid import NUID
+
+from shared.messaging.objects import delete_object
 
 CHUNK_BYTES = 128 * 1024  # nats-py's default chunk size, well below the 1 MiB max_payload
 ROLLUP: dict[str, str] = {"Nats-Rollup": "sub"}  # roll the meta subject up to this one
@@ -73,10 +74,7 @@ class PipelinedObjectWriter:
         return size
 
     async def delete(self, name: str) -> None:
-        try:
-            await self._store.delete(name)
-        except (ObjectNotFoundError, NotFoundError):
-            pass
+        await delete_object(self._store, name)
 
     async def _send_chunks(
         self, subject: str, source: IO[bytes], in_flight: deque[asyncio.Future[api.PubAck]]

@@ -8,23 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 from services.gateway.intake.scanning import EICAR_SIGNATURE, ClamdScanner
+from tests.platform import free_port
 
 CLAMD = shutil.which("clamd") or shutil.which("clamd", path="/usr/sbin:/usr/local/sbin")
 SIGTOOL = shutil.which("sigtool")
 NOT_INSTALLED = "clamd/sigtool not installed: deploy/tools/install-validators.sh installs them"
 EICAR_SIGNATURE_NAME = "eicar.txt.UNOFFICIAL"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def write_config(directory: Path, port: int, stream_max: str) -> Path:

@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 
 import uvicorn
 from litestar import Litestar
-from monitor_helpers import wait_for
+
+from tests.conftest import wait_for
 
 
 @contextlib.asynccontextmanager
@@ -21,7 +22,7 @@ async def serve(app: Litestar) -> AsyncIterator[str]:
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
-        await wait_for(lambda: server.started or task.done(), deadline_seconds=10)
+        await wait_for(lambda: server.started or task.done(), timeout=10)
         if task.done():
             task.result()
         yield f"http://127.0.0.1:{port}"

@@ -1,19 +1,7 @@
-"""OTLP payload builders and polling helpers shared by the monitor tests."""
+"""OTLP payload builders shared by the monitor tests."""
 
-import asyncio
 import os
-import time
-from collections.abc import Callable
 from typing import Any
-
-
-async def wait_for(condition: Callable[[], bool], deadline_seconds: float = 5.0) -> None:
-    """Poll until ``condition`` holds; fail the test at the deadline."""
-    deadline = time.monotonic() + deadline_seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met before the deadline")
-        await asyncio.sleep(0.01)
 
 
 def new_trace_id() -> str:

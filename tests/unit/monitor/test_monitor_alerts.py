@@ -4,7 +4,6 @@ import json
 
 import pytest
 from fake_collector import FakeCollector, run_collector
-from monitor_helpers import wait_for
 from prometheus_client import CollectorRegistry
 
 from services.monitor.alerts import (
@@ -18,6 +17,7 @@ from services.monitor.alerts import (
 )
 from services.monitor.settings import MonitorSettings
 from shared.config import load_settings
+from tests.conftest import wait_for
 
 NOW = 1_800_000_000.0
 HEALTHY_BEATS = [

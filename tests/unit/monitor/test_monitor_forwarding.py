@@ -6,12 +6,13 @@ import json
 
 from fake_collector import FakeCollector, run_collector
 from litestar.testing import AsyncTestClient
-from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id, wait_for
+from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id
 from prometheus_client import CollectorRegistry
 
 from services.monitor.telemetry import TelemetryHub, TelemetrySettings, create_otlp_app
 from services.monitor.telemetry.forwarding import ForwardBatch, Forwarder
 from services.monitor.telemetry.http_client import HttpPostError, http_post
+from tests.conftest import wait_for
 
 
 async def test_received_bodies_are_forwarded_unchanged() -> None:

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from live_server import serve
-from monitor_helpers import wait_for
 
 from services.monitor.telemetry import TelemetryHub, TelemetrySettings, create_otlp_app
 from shared.telemetry.tracing import (
@@ -17,6 +16,7 @@ from shared.telemetry.tracing import (
     setup_tracing,
     shutdown_tracing,
 )
+from tests.conftest import wait_for
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from monitor_helpers import (
     json_traces,
     new_span_id,
     new_trace_id,
-    wait_for,
 )
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
@@ -28,6 +27,7 @@ from services.monitor.telemetry import (
     create_otlp_app,
 )
 from shared.config import load_settings
+from tests.conftest import wait_for
 
 JSON = {"Content-Type": "application/json"}
 PROTOBUF = {"Content-Type": "application/x-protobuf"}

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id, wait_for
+from monitor_helpers import json_span, json_traces, new_span_id, new_trace_id
 
 from services.monitor.alerts import PipelineSnapshot
 from services.monitor.dashboard import ConsumerView, PipelineView
@@ -14,6 +14,7 @@ from services.monitor.routes import MonitorState, create_monitor_router, create_
 from services.monitor.settings import MonitorSettings
 from shared.config import load_settings
 from shared.web.ops import ops_routes
+from tests.conftest import wait_for
 
 PIPELINE = PipelineView(
     consumers=[
