@@ -31,7 +31,7 @@ from services.gateway.http.document_routes import DocumentsController
 from services.gateway.http.openapi import openapi_config
 from services.gateway.http.search_route import search_route
 from services.gateway.http.status_events import document_events
-from services.gateway.http.upload_body import UploadGate
+from services.gateway.http.upload_route import UploadGate, upload
 from services.gateway.intake.scanning import build_scanner
 from services.gateway.reconciler import Reconciler
 from services.gateway.settings import GatewaySettings
@@ -178,6 +178,7 @@ def create_app(settings: GatewaySettings, adapters: Adapters | None = None) -> L
     return Litestar(
         route_handlers=[
             DocumentsController,
+            upload,
             document_events,
             search_route,
             asyncapi_route,

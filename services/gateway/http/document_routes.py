@@ -1,4 +1,4 @@
-"""The documents API: upload (the body: upload_body.py), list, one document, its text, deletion.
+"""The documents API: list, one document, its text, deletion (the upload: upload_route.py).
 
 Every lookup is scoped to the caller's tenant: another tenant's document answers exactly like an
 unknown id (404), and so does a malformed id.
@@ -13,18 +13,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, delete, get
 from litestar.di import NamedDependency
-from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
-from litestar.response import Response
+from litestar.params import FromPath, FromQuery, QueryParameter
 
 from services.gateway.admission import ObjectWriter
 from services.gateway.http.openapi import (
     API_KEY_REQUIRED,
     READ_PROBLEMS,
-    UPLOAD_PROBLEMS,
-    UploadOperation,
     problems,
 )
 from services.gateway.http.schemas import (
@@ -33,12 +29,10 @@ from services.gateway.http.schemas import (
     DocumentView,
     Keyword,
     Status,
-    UploadAccepted,
+    links,
 )
-from services.gateway.http.upload_body import UploadGate, links, receive_upload
 from services.gateway.settings import GatewaySettings
 from services.gateway.storage.documents import Cursor, PgDocuments
-from shared.events import Priority
 from shared.web.problems import Problem
 
 NOT_FOUND = "No document with this id."
@@ -120,34 +114,6 @@ class DocumentsController(Controller):
     path = "/v1/documents"
     tags = ["documents"]
     security = API_KEY_REQUIRED
-
-    @post(
-        "/",
-        status_code=202,
-        summary="Upload a document",
-        description=(
-            "txt, md, csv, json, html, pdf or docx, as multipart/form-data (`file` part) or as "
-            "the raw body with the document's Content-Type and `?filename=`. 202 for a new "
-            "document; 200 with `duplicate: true` when the tenant already has these bytes."
-        ),
-        operation_class=UploadOperation,
-        responses={
-            200: ResponseSpec(UploadAccepted, description="Already known: the existing document"),
-            **UPLOAD_PROBLEMS,
-        },
-    )
-    async def upload(
-        self,
-        request: Request[Any, Any, Any],
-        uploads: NamedDependency[UploadGate],
-        tenant: NamedDependency[str],
-        priority: FromQuery[Priority] = "normal",
-        filename: Annotated[str | None, QueryParameter(max_length=255)] = None,
-        idempotency_key: Annotated[
-            str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255)
-        ] = None,
-    ) -> Response[UploadAccepted]:
-        return await receive_upload(request, uploads, tenant, priority, filename, idempotency_key)
 
     @get("/", summary="List the tenant's documents, newest first", responses=READ_PROBLEMS)
     async def list_documents(

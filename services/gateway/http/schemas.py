@@ -17,6 +17,11 @@ class Links(msgspec.Struct):
     events: str | None = None
 
 
+def links(document_id: str) -> Links:
+    base = f"/v1/documents/{document_id}"
+    return Links(self=base, text=f"{base}/text", events=f"{base}/events")
+
+
 class Keyword(msgspec.Struct):
     term: str
     score: float

@@ -1,4 +1,4 @@
-"""``POST /v1/documents``: the HTTP door to ``admit``. Two body forms, both read as a stream:
+"""``POST /v1/documents``, the HTTP door to ``admit``. Two body forms, both read as a stream:
 
 - ``multipart/form-data`` with a ``file`` part (an optional ``priority`` field may precede it);
 - the raw bytes, with the document's Content-Type and its name in ``?filename=`` or a
@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
 
-from litestar import Request
+from litestar import Request, post
+from litestar.di import NamedDependency
 from litestar.exceptions import InternalServerException
+from litestar.openapi import ResponseSpec
+from litestar.params import FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Response
 from multipart import parse_options_header
 
@@ -22,7 +25,8 @@ from services.gateway.admission import Admission, AdmissionDeps, admit, fields_f
 from services.gateway.edge.access_guard import CLIENT_IP
 from services.gateway.edge.load_shedding import LoadShedder, UploadSlots
 from services.gateway.http.multipart import MalformedMultipart, MultipartReader, boundary_of
-from services.gateway.http.schemas import Links, UploadAccepted
+from services.gateway.http.openapi import API_KEY_REQUIRED, UPLOAD_PROBLEMS, UploadOperation
+from services.gateway.http.schemas import UploadAccepted, links
 from services.gateway.intake import InvalidUpload, TooLarge
 from services.gateway.intake.kind_rules import clean_filename, decide_kind
 from shared.events import Priority
@@ -47,11 +51,6 @@ class UploadGate:
     slots: UploadSlots
     shedder: LoadShedder
     admission: AdmissionDeps
-
-
-def links(document_id: str) -> Links:
-    base = f"/v1/documents/{document_id}"
-    return Links(self=base, text=f"{base}/text", events=f"{base}/events")
 
 
 def accepted_view(admission: Admission) -> UploadAccepted:
@@ -81,24 +80,45 @@ def _check_announced_size(request: Request[Any, Any, Any], limit: int, margin: i
         )
 
 
-async def receive_upload(
+@post(
+    "/v1/documents",
+    status_code=202,
+    tags=["documents"],
+    security=API_KEY_REQUIRED,
+    summary="Upload a document",
+    description=(
+        "txt, md, csv, json, html, pdf or docx, as multipart/form-data (`file` part) or as "
+        "the raw body with the document's Content-Type and `?filename=`. 202 for a new "
+        "document; 200 with `duplicate: true` when the tenant already has these bytes."
+    ),
+    operation_class=UploadOperation,
+    responses={
+        200: ResponseSpec(UploadAccepted, description="Already known: the existing document"),
+        **UPLOAD_PROBLEMS,
+    },
+)
+async def upload(
     request: Request[Any, Any, Any],
-    gate: UploadGate,
-    tenant: str,
-    priority: Priority,
-    filename: str | None,
-    idempotency_key: str | None,
+    uploads: NamedDependency[UploadGate],
+    tenant: NamedDependency[str],
+    priority: FromQuery[Priority] = "normal",
+    filename: Annotated[str | None, QueryParameter(max_length=255)] = None,
+    idempotency_key: Annotated[
+        str | None, HeaderParameter(name="Idempotency-Key", min_length=1, max_length=255)
+    ] = None,
 ) -> Response[UploadAccepted]:
     origin = request.state.get(CLIENT_IP)
-    gate.shedder.check(priority)
-    with gate.slots.take():
+    uploads.shedder.check(priority)
+    with uploads.slots.take():
         content_type = request.headers.get("content-type", "")
         if content_type.lower().startswith("multipart/"):
-            admission = await _admit_form(request, gate, tenant, priority, idempotency_key, origin)
+            admission = await _admit_form(
+                request, uploads, tenant, priority, idempotency_key, origin
+            )
         else:
             name = filename or _disposition_filename(request.headers.get("content-disposition"))
             kind = decide_kind(clean_filename(name), content_type)
-            _check_announced_size(request, gate.admission.policy.limit_for(kind), 0)
+            _check_announced_size(request, uploads.admission.policy.limit_for(kind), 0)
             admission = await admit(
                 _body(request),
                 filename=name,
@@ -106,7 +126,7 @@ async def receive_upload(
                 tenant=tenant,
                 priority=priority,
                 idempotency_key=idempotency_key,
-                deps=gate.admission,
+                deps=uploads.admission,
                 origin=origin,
             )
     headers = {"Location": f"/v1/documents/{admission.document_id}"}
