@@ -36,6 +36,7 @@ from services.ingest.extraction.language import detect_language
 from services.ingest.extraction.markdown import extract_markdown
 from services.ingest.extraction.plain import extract_plain
 from services.ingest.extraction.tabular import extract_csv
+from services.ingest.extraction.words import count_words
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
 from make_fixtures import build_docx
@@ -78,6 +79,7 @@ EXTRACTORS: dict[str, Callable[[str], object]] = {
     "docx": _docx,
     "encoding detection": _encodings,
     "language detection": detect_language,
+    "word counting": count_words,
     # plain text through the whole pipeline: word counting, language, limits
     "document (txt)": _through_file(".txt", lambda path: extract_file(path, "txt")),
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -19,9 +18,9 @@ from .model import ExtractedText, ExtractionError, Page, Section
 from .pdf import extract_pdf
 from .plain import extract_plain
 from .tabular import extract_csv
+from .words import count_words
 
 KINDS = frozenset(MAX_FILE_BYTES)
-_WORD = re.compile(r"[^\s\w]*\w\S*", re.UNICODE)  # whitespace-separated, with a letter or digit
 
 
 def _from_text(parse: Callable[[str], TextBuilder], kind: str) -> Callable[[Path], TextBuilder]:
@@ -85,7 +84,7 @@ def _finish(builder: TextBuilder) -> ExtractedText:
         sections=sections,
         pages=pages,
         language=detect_language(text),
-        word_count=sum(1 for _ in _WORD.finditer(text)),
+        word_count=count_words(text),
         char_count=len(text),
         truncated=truncated,
         notes=notes,

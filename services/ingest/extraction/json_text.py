@@ -18,9 +18,11 @@ from .encoding import open_text_stream
 from .limits import MAX_JSON_DEPTH, MAX_JSON_TOKEN_CHARS, MAX_TEXT_CHARS
 from .model import ExtractionError
 
+# Possessive quantifiers: a string cut off by the end of the buffer fails after one forward
+# scan instead of backing off character by character.
 _TOKEN = re.compile(
-    r'[ \t\r\n]*(?:([{}\[\],:])|("[^"\\]*(?:\\.[^"\\]*)*")'
-    r"|(-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null))"
+    r'[ \t\r\n]*+(?:([{}\[\],:])|("[^"\\]*+(?:\\.[^"\\]*+)*+")'
+    r"|(-?(?:0|[1-9]\d*+)(?:\.\d++)?(?:[eE][+-]?\d++)?|true|false|null))"
 )
 _CHUNK_CHARS = 1024 * 1024
 _TITLE_KEYS = ("title", "name", "headline", "subject")
@@ -41,6 +43,8 @@ class _Tokens:
             match = _TOKEN.match(self._buffer, self._pos)
             # A token touching the buffer's end might continue in the next chunk.
             if match and (match.end() < len(self._buffer) or self._eof):
+                if match.end() - match.start() > MAX_JSON_TOKEN_CHARS:
+                    raise self._too_long()
                 self._pos = match.end()
                 offset = self._consumed + match.start(match.lastindex or 0)
                 kind = ("punct", "string", "literal")[(match.lastindex or 1) - 1]
@@ -50,16 +54,21 @@ class _Tokens:
                     raise ExtractionError(f"malformed JSON at character {self._where()}")
                 return None
             if len(self._buffer) - self._pos > MAX_JSON_TOKEN_CHARS:
-                raise ExtractionError(
-                    f"JSON value longer than {MAX_JSON_TOKEN_CHARS // (1024 * 1024)} MiB"
-                )
+                raise self._too_long()
             self._refill()
+
+    def _too_long(self) -> ExtractionError:
+        return ExtractionError(
+            f"JSON value longer than {MAX_JSON_TOKEN_CHARS // (1024 * 1024)} MiB"
+        )
 
     def _where(self) -> int:
         return self._consumed + self._pos
 
     def _refill(self) -> None:
-        chunk = self._stream.read(_CHUNK_CHARS)
+        # Read at least as much as is pending: a long token is then rescanned a logarithmic
+        # number of times, and the total work stays linear in its length.
+        chunk = self._stream.read(max(_CHUNK_CHARS, len(self._buffer) - self._pos))
         self._consumed += self._pos
         self._buffer = self._buffer[self._pos :] + chunk
         self._pos = 0

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .builder import TextBuilder
+from .csv_dialect import sniff_dialect
 from .encoding import open_text_stream
 from .limits import CSV_HEAD_ROWS, CSV_SAMPLE_ROWS, MAX_CSV_LINE_CHARS
 from .model import ExtractionError
@@ -33,13 +34,6 @@ def _bounded_lines(stream: TextIO) -> Iterator[str]:
                 f"CSV line longer than {MAX_CSV_LINE_CHARS // (1024 * 1024)} MiB characters"
             )
         yield line.replace("\x00", "")
-
-
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
 
 
 def _looks_like_header(row: list[str]) -> bool:
@@ -74,7 +68,7 @@ def extract_csv(path: Path) -> TextBuilder:
             start = stream.tell()
             sample = stream.read(_SNIFF_CHARS)
             stream.seek(start)
-            return _read_rows(stream, _dialect(sample))
+            return _read_rows(stream, sniff_dialect(sample))
     except csv.Error as error:
         raise ExtractionError(f"malformed CSV: {error}") from None
     finally:
