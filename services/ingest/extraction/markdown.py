@@ -1,106 +1,109 @@
-"""Markdown to plain text: syntax removed, headings kept as sections, code kept as text."""
+"""Markdown to plain text with markdown-it-py (CommonMark, plus GFM tables and strikethrough).
+
+Headings become sections, tables become ``cell; cell`` lines, code is kept as text, images
+leave their alt text, raw HTML leaves its text. A parser instead of patterns gets the corner
+cases right (``[x](…Foo_(bar))`` is a link whose target has parentheses) and stays linear.
+
+Long documents are parsed in pieces cut at blank lines outside code fences, so the token list
+never holds more than one piece; link definitions carry over from earlier pieces to later ones.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from .builder import TextBuilder
+from .html import html_fragment_text
 
-_ATX_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
-_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
-_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d{1,9}[.)])\s+(?:\[[ xX]\]\s+)?")
-_QUOTE_MARKER = re.compile(r"^\s{0,3}(?:>\s?)+")
-_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+")
-
-_INLINE_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image -> alt text
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # inline link -> link text
-    (re.compile(r"\[([^\]]+)\]\[[^\]]*\]"), r"\1"),  # reference link -> link text
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolink -> URL
-    (re.compile(r"</?[A-Za-z][^>]*>"), ""),  # inline HTML tags
-    (re.compile(r"`+([^`]+?)`+"), r"\1"),  # inline code
-    (re.compile(r"(\*\*\*|___)(\S(?:.*?\S)?)\1"), r"\2"),  # bold italic
-    (re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1"), r"\2"),  # bold
-    (re.compile(r"(?<![\w*])\*(\S(?:.*?\S)?)\*(?![\w*])"), r"\1"),  # *italic*
-    (re.compile(r"(?<!\w)_(\S(?:.*?\S)?)_(?!\w)"), r"\1"),  # _italic_, not snake_case
-    (re.compile(r"~~(\S(?:.*?\S)?)~~"), r"\1"),  # strikethrough
-    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])"), r"\1"),  # backslash escapes
-)
-
-
-def strip_inline(line: str) -> str:
-    for pattern, replacement in _INLINE_RULES:
-        line = pattern.sub(replacement, line)
-    return line
-
-
-def _table_row(line: str) -> str:
-    cells = [strip_inline(cell.strip()) for cell in line.strip().strip("|").split("|")]
-    return "; ".join(cell for cell in cells if cell)
-
-
-def _skip_front_matter(lines: list[str]) -> int:
-    if not lines or lines[0].strip() != "---":
-        return 0
-    for index in range(1, min(len(lines), 200)):
-        if lines[index].strip() in ("---", "..."):
-            return index + 1
-    return 0
+_PIECE_CHARS = 256 * 1024
+_FENCE = re.compile(r"\s{0,3}(`{3,}|~{3,})")
+_PARSER = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
 def extract_markdown(source: str) -> TextBuilder:
     builder = TextBuilder()
-    lines = source.splitlines()
-    index = _skip_front_matter(lines)
-    paragraph: list[str] = []
-    in_fence = False
-
-    def flush() -> None:
-        if paragraph:
-            builder.add_block(" ".join(paragraph))
-            paragraph.clear()
-
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            builder.add_block(line)
-            continue
-        if not line.strip():
-            flush()
-            builder.add_paragraph_break()
-            continue
-        heading = _ATX_HEADING.match(line)
-        if heading:
-            flush()
-            builder.add_heading(strip_inline(heading.group(2)), len(heading.group(1)))
-            continue
-        next_line = lines[index] if index < len(lines) else ""
-        setext = _SETEXT_UNDERLINE.match(next_line)
-        if setext and not paragraph and not _LIST_MARKER.match(line):
-            builder.add_heading(strip_inline(line.strip()), 1 if setext.group(1)[0] == "=" else 2)
-            index += 1
-            continue
-        if _RULE.match(line) or _LINK_DEFINITION.match(line) or _TABLE_SEPARATOR.match(line):
-            flush()
-            continue
-        if ("|" in line and _TABLE_SEPARATOR.match(next_line)) or line.lstrip().startswith("|"):
-            flush()
-            builder.add_block(_table_row(line))
-            continue
-        line = _QUOTE_MARKER.sub("", line)
-        list_item = _LIST_MARKER.match(line)
-        if list_item:
-            flush()
-            paragraph.append(strip_inline(line[list_item.end() :].strip()))
-            continue
-        paragraph.append(strip_inline(line.strip()))
-    flush()
+    env: dict[str, object] = {}  # markdown-it keeps link definitions here across pieces
+    for piece in _pieces(_without_front_matter(source)):
+        _emit(_PARSER.parse(piece, env), builder)
     return builder
+
+
+def _without_front_matter(source: str) -> str:
+    """YAML front matter (``---`` … ``---`` at the very top) is metadata, not text."""
+    lines = source.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return source
+    for index in range(1, min(len(lines), 200)):
+        if lines[index].strip() in ("---", "..."):
+            return "".join(lines[index + 1 :])
+    return source
+
+
+def _pieces(source: str) -> Iterator[str]:
+    if len(source) <= _PIECE_CHARS:
+        yield source
+        return
+    piece: list[str] = []
+    size = 0
+    fence: str | None = None
+    for line in source.splitlines(keepends=True):
+        opener = _FENCE.match(line)
+        if opener and (fence is None or opener.group(1).startswith(fence)):
+            fence = opener.group(1)[:3] if fence is None else None
+        if size >= _PIECE_CHARS and fence is None and not line.strip():
+            yield "".join(piece)
+            piece, size = [], 0
+        piece.append(line)
+        size += len(line)
+    yield "".join(piece)
+
+
+def _emit(tokens: Sequence[Token], builder: TextBuilder) -> None:
+    level: int | None = None  # inside a heading of this level
+    row: list[str] | None = None  # cells of the open table row
+    for token in tokens:
+        kind = token.type
+        if kind == "heading_open":
+            level = int(token.tag[1:])
+        elif kind == "heading_close":
+            level = None
+        elif kind == "inline":
+            text = inline_text(token.children or ())
+            if row is not None:
+                row.append(" ".join(text.split()))
+            elif level is not None:
+                builder.add_heading(text, level)
+            else:
+                builder.add_block(text)
+        elif kind == "paragraph_close" and not token.hidden and row is None:
+            builder.add_paragraph_break()
+        elif kind == "tr_open":
+            row = []
+        elif kind == "tr_close" and row is not None:
+            builder.add_block("; ".join(cell for cell in row if cell))
+            row = None
+        elif kind in ("fence", "code_block"):
+            for line in token.content.splitlines():
+                builder.add_block(line)
+            builder.add_paragraph_break()
+        elif kind == "html_block":
+            builder.add_block(html_fragment_text(token.content))
+
+
+def inline_text(children: Sequence[Token]) -> str:
+    """The text of an inline run: markup dropped, code and image alt text kept."""
+    parts: list[str] = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type == "softbreak":
+            parts.append(" ")
+        elif child.type == "hardbreak":
+            parts.append("\n")
+        elif child.type == "image":
+            parts.append(inline_text(child.children or ()))
+    return "".join(parts)
