@@ -25,7 +25,8 @@ from .dispatch import extract_file
 from .model import ExtractedText, ExtractionError
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload([__name__])
+# The fork server loads the language model once; every worker forked from it starts with it.
+_CONTEXT.set_forkserver_preload([__name__, "services.ingest.extraction.language_model"])
 _TASKS_PER_WORKER = 200
 _OK, _FAILED, _FAILED_RETIRE = b"ok", b"er", b"ex"
 _result_decoder = msgspec.msgpack.Decoder(ExtractedText)

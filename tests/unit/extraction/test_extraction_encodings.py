@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 (text in other scripts is the point of these tests)
 """Text files in any common encoding decode without error, and the language is guessed."""
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def test_language_is_detected(files: Path, name: str, language: str) -> None:
             "também para os moradores que participam nos custos da obra com a prefeitura.",
             "pt",
         ),
+        (
+            "Городской совет принял решение установить солнечные панели на крышах всех школ.",
+            "ru",
+        ),
+        ("市议会决定在所有学校的屋顶上安装太阳能电池板，因为这样可以降低电费。", "zh"),
+        ("Rada miasta zdecydowała o instalacji paneli słonecznych na dachach szkół.", "pl"),
     ],
 )
 def test_other_languages_are_detected(text: str, language: str) -> None:
