@@ -1,19 +1,26 @@
 """DOCX (Office Open XML) text with zipfile and a streaming XML parse.
 
 Declared sizes and compression ratios are checked before anything is inflated, so a zip
-bomb fails without being expanded; reads are bounded as well because headers can lie.
-XML with a DOCTYPE is refused: Word never writes one, and it is the door to entity bombs.
+bomb fails without being expanded; reads are bounded as well because headers can lie. Any XML
+part that declares a DTD is refused (see ``docx_xml``).
+
+What is text: the body, then the footnotes and the endnotes as sections of their own. Headers
+and footers are page furniture repeated on every page and stay out. Reviewers' comments stay
+out too: they are remarks about a draft, not what the author wrote, and in the text they
+would turn up in summaries and search snippets as if they were content; the notes of the
+result say how many there were, so nobody is surprised. Deleted text of tracked changes is not
+read, inserted text is.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
 
 from .builder import TextBuilder
+from .docx_body import HEADING_NAME, NoteNumbers, PartReader, Sink, W
+from .docx_notes import NotesSink, append_notes
+from .docx_xml import iterparse, parse, read_part, refuse_dtds
 from .limits import (
     MAX_DOCX_MEMBER_BYTES,
     MAX_DOCX_MEMBERS,
@@ -23,9 +30,23 @@ from .limits import (
 )
 from .model import ExtractionError
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
-_HEADING_NAME = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*(\d)$", re.I)
+_BODY = "word/document.xml"
+_NOTE_PARTS = (("footnote", "word/footnotes.xml"), ("endnote", "word/endnotes.xml"))
+
+
+class _BodySink(Sink):
+    def __init__(self, builder: TextBuilder) -> None:
+        self.builder = builder
+
+    def block(self, text: str, level: int | None) -> None:
+        if level is None:
+            self.builder.add_block(text)
+        elif level == 0:  # the document title, not a section of it
+            self.builder.title = self.builder.title or " ".join(text.split())
+            self.builder.add_block(text)
+        else:
+            self.builder.add_heading(text, level)
 
 
 def extract_docx(path: Path) -> TextBuilder:
@@ -35,16 +56,32 @@ def extract_docx(path: Path) -> TextBuilder:
         raise ExtractionError("not a valid DOCX file (not a zip archive)") from None
     with archive:
         _check_bomb(archive)
-        if "word/document.xml" not in archive.namelist():
+        if _BODY not in archive.namelist():
             raise ExtractionError("not a valid DOCX file (word/document.xml missing)")
         try:
-            headings = _heading_styles(archive)
-            builder = _read_body(_read_xml(archive, "word/document.xml"), headings)
-            core_title = _core_title(archive)
-        except ElementTree.ParseError as error:
-            raise ExtractionError(f"malformed DOCX XML: {error}") from None
+            refuse_dtds(archive)
+            return _read(archive)
         except (zipfile.BadZipFile, EOFError, OSError) as error:
             raise ExtractionError(f"corrupt DOCX archive: {error}") from None
+
+
+def _read(archive: zipfile.ZipFile) -> TextBuilder:
+    builder = TextBuilder()
+    numbers = NoteNumbers()
+    reader = PartReader(_heading_styles(archive), numbers)
+    body = read_part(archive, _BODY) or b""
+    reader.read(iterparse(body, _BODY), _BodySink(builder))
+    for kind, name in _NOTE_PARTS:
+        data = read_part(archive, name)
+        if data is not None:
+            notes = NotesSink()
+            reader.read(iterparse(data, name), notes)
+            append_notes(builder, kind, notes.notes, numbers)
+    comments = _comment_count(archive)
+    if comments:
+        plural = "comment" if comments == 1 else "comments"
+        builder.notes.append(f"DOCX has {comments} reviewer {plural}; they are not in the text")
+    core_title = _core_title(archive)
     if core_title:
         builder.title = core_title
     return builder
@@ -69,28 +106,18 @@ def _check_bomb(archive: zipfile.ZipFile) -> None:
         raise ExtractionError(f"DOCX would inflate to {total // MIB} MiB in total")
 
 
-def _read_xml(archive: zipfile.ZipFile, name: str) -> bytes:
-    with archive.open(name) as member:
-        data = member.read(MAX_DOCX_MEMBER_BYTES + 1)
-    if len(data) > MAX_DOCX_MEMBER_BYTES:
-        raise ExtractionError(f"DOCX part {name} is too large")
-    if b"<!DOCTYPE" in data[:65536] or b"<!ENTITY" in data[:65536]:
-        raise ExtractionError(f"DOCX part {name} declares a DOCTYPE, which Word never writes")
-    return data
-
-
 def _heading_styles(archive: zipfile.ZipFile) -> dict[str, int]:
     """Map style ids to heading levels (0 = document title), using the style *names*,
     because ids are localised (a German Word writes "berschrift1")."""
     levels: dict[str, int] = {}
-    if "word/styles.xml" not in archive.namelist():
+    data = read_part(archive, "word/styles.xml")
+    if data is None:
         return levels
-    root = ElementTree.fromstring(_read_xml(archive, "word/styles.xml"))
-    for style in root.iter(f"{_W}style"):
-        style_id = style.get(f"{_W}styleId") or ""
-        name_element = style.find(f"{_W}name")
-        name = (name_element.get(f"{_W}val") if name_element is not None else None) or style_id
-        match = _HEADING_NAME.match(name.strip())
+    for style in parse(data, "word/styles.xml").iter(f"{W}style"):
+        style_id = style.get(f"{W}styleId") or ""
+        name_element = style.find(f"{W}name")
+        name = (name_element.get(f"{W}val") if name_element is not None else None) or style_id
+        match = HEADING_NAME.match(name.strip())
         if match:
             levels[style_id] = int(match.group(1))
         elif name.strip().lower() == "title":
@@ -98,72 +125,17 @@ def _heading_styles(archive: zipfile.ZipFile) -> dict[str, int]:
     return levels
 
 
+def _comment_count(archive: zipfile.ZipFile) -> int:
+    data = read_part(archive, "word/comments.xml")
+    if data is None:
+        return 0
+    return sum(1 for _ in parse(data, "word/comments.xml").iter(f"{W}comment"))
+
+
 def _core_title(archive: zipfile.ZipFile) -> str | None:
-    if "docProps/core.xml" not in archive.namelist():
+    data = read_part(archive, "docProps/core.xml")
+    if data is None:
         return None
-    root = ElementTree.fromstring(_read_xml(archive, "docProps/core.xml"))
-    element = root.find(_DC_TITLE)
+    element = parse(data, "docProps/core.xml").find(_DC_TITLE)
     text = (element.text or "").strip() if element is not None else ""
     return text[:300] or None
-
-
-def _paragraph_text(paragraph: ElementTree.Element) -> str:
-    parts: list[str] = []
-    for node in paragraph.iter():
-        if node.tag == f"{_W}t" and node.text:
-            parts.append(node.text)
-        elif node.tag == f"{_W}tab":
-            parts.append("\t")
-        elif node.tag in (f"{_W}br", f"{_W}cr"):
-            parts.append("\n")
-    return "".join(parts)
-
-
-def _paragraph_level(paragraph: ElementTree.Element, headings: dict[str, int]) -> int | None:
-    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-    style_id = style.get(f"{_W}val") if style is not None else None
-    if style_id is None:
-        return None
-    if style_id in headings:
-        return headings[style_id]
-    match = _HEADING_NAME.match(style_id)
-    return int(match.group(1)) if match else None
-
-
-def _read_body(xml: bytes, headings: dict[str, int]) -> TextBuilder:
-    builder = TextBuilder()
-    rows: list[list[str]] = []  # open table rows, innermost last (tables can nest)
-    cells: list[list[str]] = []  # paragraphs of the open cells, innermost last
-    for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
-        tag = element.tag
-        if event == "start":
-            if tag == f"{_W}tr":
-                rows.append([])
-            elif tag == f"{_W}tc":
-                cells.append([])
-            continue
-        if tag == f"{_W}p":
-            text = _paragraph_text(element)
-            if cells:
-                cells[-1].append(text.strip())
-            else:
-                level = _paragraph_level(element, headings)
-                if level is None:
-                    builder.add_block(text)
-                elif level == 0:  # the document title, not a section of it
-                    builder.title = builder.title or " ".join(text.split())
-                    builder.add_block(text)
-                else:
-                    builder.add_heading(text, level)
-            element.clear()  # keeps memory flat on long documents
-        elif tag == f"{_W}tc" and cells:
-            cell = " ".join(part for part in cells.pop() if part)
-            if rows:
-                rows[-1].append(cell)
-        elif tag == f"{_W}tr" and rows:
-            row = "; ".join(cell for cell in rows.pop() if cell)
-            if cells:
-                cells[-1].append(row)
-            else:
-                builder.add_block(row)
-    return builder
