@@ -4,6 +4,12 @@
 ``tests/data/files``. The large hostile files are only produced at test time (into a temporary
 directory) by the ``write_*`` functions below, so the repository stays small.
 PDF and DOCX files are written byte by byte here: no document library is needed to make them.
+
+One fixture comes from a third-party tool instead, so that the DOCX reader meets Office XML as
+a real word processor writes it: ``textbox_endnote.docx`` is LibreOffice 7.4's conversion of
+``textbox_endnote.fodt`` (a text box, a footnote, an endnote, a running header and footer):
+``soffice --headless --convert-to docx --outdir tests/data/files tests/data/files/textbox_endnote.fodt``.
+The tests that need pandoc or python-docx make their files at test time.
 """
 
 from __future__ import annotations
