@@ -29,22 +29,23 @@ class TreeText:
         self._pre = 0
 
     def walk(self, root: LexborNode) -> None:
-        stack: list[tuple[LexborNode, bool]] = [(root, False)]
+        # The stack holds nodes still to visit and, as plain strings, the tags to close.
+        stack: list[LexborNode | str] = [root]
+        pop, push, extend = stack.pop, stack.append, stack.extend
         while stack:
-            node, leaving = stack.pop()
-            tag = node.tag or ""
-            if leaving:
-                self._leave(tag)
+            item = pop()
+            if isinstance(item, str):
+                self._leave(item)
                 continue
+            tag = item.tag or ""
             if tag == "-text":
-                self._text(node.text_content or "")
-                continue
-            if tag.startswith("-") or tag.startswith("_"):
-                continue  # comments, doctype
-            self._enter(node, tag)
-            stack.append((node, True))
-            children = list(node.iter(include_text=True))
-            stack.extend((child, False) for child in reversed(children))
+                self._text(item.text_content or "")
+            elif tag[0] not in "-_":  # not a comment or doctype
+                self._enter(item, tag)
+                push(tag)
+                children = list(item.iter(include_text=True))
+                children.reverse()
+                extend(children)
         self._boundary()
 
     def _text(self, text: str) -> None:
