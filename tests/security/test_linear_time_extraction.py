@@ -139,7 +139,7 @@ def _no_collector_pauses() -> object:
 
 @pytest.mark.parametrize("name", sorted(EXTRACTORS))
 @settings(
-    max_examples=6,
+    max_examples=4,
     deadline=None,
     derandomize=True,
     database=None,
